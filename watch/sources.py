@@ -75,11 +75,20 @@ def _validate(session: Session, kind: str, source_id: str | None, platform: str 
 
 
 def list_sources(store: Store, kind: str | None = None) -> list[dict[str, Any]]:
+    from watch.clock import utcnow
+    from watch.fetchstate import silences
+
     with store.session() as session:
         query = select(Source).order_by(Source.kind, Source.id)
         if kind:
             query = query.where(Source.kind == kind)
-        return [source_dict(s) for s in session.exec(query).all()]
+        rows = session.exec(query).all()
+        # A feed quiet for much longer than its usual rhythm is flagged (issue 3).
+        quiet = silences(session, [s.id for s in rows if s.kind in ("feed", "newsroom")], utcnow())
+        return [
+            {**source_dict(s), "silent": quiet[s.id].describe() if s.id in quiet else None}
+            for s in rows
+        ]
 
 
 def add_source(

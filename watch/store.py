@@ -24,7 +24,7 @@ from watch.models import AppLock
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Kept in step with the newest file in migrations/versions (a test checks it), so that opening a
 # store can tell "up to date" from one cheap query instead of loading Alembic on every command.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -171,6 +171,7 @@ def upsert(
     given = list(rows[0])
     rows = [_complete(model, table, row) for row in rows]
     dialect = session.get_bind().dialect.name
+    insert: Any
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif dialect == "sqlite":
@@ -186,7 +187,8 @@ def upsert(
         )
     else:
         statement = statement.on_conflict_do_nothing(index_elements=list(conflict))
-    result = session.execute(statement)
+    # SQLAlchemy only keeps an INSERT's rowcount on request (psycopg reports -1 otherwise).
+    result: Any = session.execute(statement, execution_options={"preserve_rowcount": True})
     return int(result.rowcount or 0)
 
 

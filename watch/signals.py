@@ -1,0 +1,341 @@
+"""Entries and signals in the store: saved idempotently, listed with filters.
+
+An entry is a collected item; a signal is an (entry, platform) pair. Both are keyed by a unique
+fingerprint and written with ``INSERT ... ON CONFLICT DO NOTHING``, so re-reading a feed, or two
+collects running at once, never duplicates anything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, SQLModel, col, select
+
+from watch.clock import ensure_utc, isoformat, parse_instant
+from watch.clusters import ClusterIndex
+from watch.errors import InputError
+from watch.extract import Analysis, analyse
+from watch.fingerprint import (
+    choose_strategy,
+    entry_fingerprint,
+    entry_key,
+    signal_fingerprint,
+    weakest,
+)
+from watch.models import SIGNAL_KINDS, Entry, Platform, Signal, Source
+from watch.store import Store
+from watch.textclean import plain_text
+
+FINGERPRINT_OPTION = "fingerprint"
+LOCK_NAME = "signals"
+BATCH = 400  # fingerprints per IN (...) lookup
+
+
+@dataclass
+class SaveResult:
+    """What a save did: entries and signals that were new, entries seen in total."""
+
+    entries_seen: int = 0
+    entries_new: int = 0
+    signals_new: int = 0
+
+
+def _as_mapping(entry: Any) -> Mapping[str, Any]:
+    if isinstance(entry, Mapping):
+        return entry
+    if dataclasses.is_dataclass(entry) and not isinstance(entry, type):
+        return dataclasses.asdict(entry)
+    return vars(entry)
+
+
+def _date(value: Any) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return ensure_utc(value)
+    return parse_instant(str(value))
+
+
+def catalogue_of(session: Session) -> dict[str, tuple[str, ...]]:
+    """``{slug: names}`` of the store's platforms (user-added ones included)."""
+    rows = session.exec(select(Platform.slug, Platform.name, Platform.aliases)).all()
+    return _frozen_catalogue(
+        tuple((slug, name, tuple(aliases or ())) for slug, name, aliases in rows)
+    )
+
+
+@lru_cache(maxsize=8)
+def _frozen_catalogue(
+    rows: tuple[tuple[str, str, tuple[str, ...]], ...],
+) -> dict[str, tuple[str, ...]]:
+    return {slug: tuple(sorted({name, *aliases})) for slug, name, aliases in rows}
+
+
+def write_entries(
+    session: Session,
+    source_id: str | None,
+    entries: Iterable[Any],
+    *,
+    platform: str | None = None,
+    now: datetime,
+    clusters: ClusterIndex | None = None,
+) -> SaveResult:
+    """Save entries and their signals in the caller's transaction."""
+    items = [_as_mapping(e) for e in entries]
+    result = SaveResult(entries_seen=len(items))
+    if not items:
+        return result
+    # Writers take the lock before reading, so that two collects at once neither deadlock on
+    # SQLite's read-to-write upgrade nor both decide that an entry is new.
+    Store(session.get_bind()).lock(session, LOCK_NAME)  # type: ignore[arg-type]
+    source = session.get(Source, source_id) if source_id else None
+    bound = platform if platform is not None else (source.platform if source else None)
+    default_language = source.language if source else None
+    catalogue = catalogue_of(session)
+    strategy = _strategy(source, items)
+    rows = _entry_rows(items, source_id, strategy, bound, default_language, catalogue, now)
+    fingerprints = [row["fingerprint"] for row in rows]
+    existing = _existing(session, fingerprints)
+    fresh = [row for row in rows if row["fingerprint"] not in existing]
+    if not fresh:
+        return result
+    _assign_clusters(session, fresh, source_id, clusters)
+    result.entries_new = insert_new(session, Entry, fresh)
+    ids = _existing(session, [row["fingerprint"] for row in fresh])
+    signal_rows = [
+        _signal_row(row, slug, ids[row["fingerprint"]], source_id, now)
+        for row in fresh
+        if row["fingerprint"] in ids
+        for slug in row["platforms"]
+    ]
+    result.signals_new = insert_new(session, Signal, signal_rows)
+    return result
+
+
+def insert_new(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> int:
+    """Insert complete rows, skipping any whose fingerprint exists (a concurrent writer's).
+
+    One compiled statement executed for many rows (``executemany``): much cheaper than a
+    multi-VALUES statement rebuilt per batch. Callers hold the signals lock, so the rows they
+    pass were checked as new and the count returned is exact.
+    """
+    if not rows:
+        return 0
+    table = model.__table__  # type: ignore[attr-defined]
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).on_conflict_do_nothing(index_elements=["fingerprint"])
+    session.execute(statement, rows)
+    return len(rows)
+
+
+def save_entries(
+    store: Store,
+    source_id: str | None,
+    entries: Iterable[Any],
+    *,
+    platform: str | None = None,
+    now: datetime,
+) -> SaveResult:
+    """Save entries (dicts or dataclasses with title, url, summary, published_at, language,
+    guid) and their signals in one transaction. Re-saving the same entries adds nothing."""
+    with store.session() as session:
+        return write_entries(session, source_id, entries, platform=platform, now=now)
+
+
+def _strategy(source: Source | None, items: Sequence[Mapping[str, Any]]) -> str:
+    """Per-feed identity choice, sticky once degraded (kept in the source's options)."""
+    chosen = choose_strategy([i.get("guid") for i in items], [i.get("url") for i in items])
+    if source is None:
+        return chosen
+    stored = (source.options or {}).get(FINGERPRINT_OPTION)
+    strategy = weakest(stored, chosen) if stored else chosen
+    if strategy != "guid" and strategy != stored:
+        source.options = {**(source.options or {}), FINGERPRINT_OPTION: strategy}
+        session = Session.object_session(source)
+        if session is not None:
+            session.add(source)
+    return strategy
+
+
+def _entry_rows(
+    items: Sequence[Mapping[str, Any]],
+    source_id: str | None,
+    strategy: str,
+    bound: str | None,
+    default_language: str | None,
+    catalogue: Mapping[str, tuple[str, ...]],
+    now: datetime,
+) -> list[dict[str, Any]]:
+    rows: dict[str, dict[str, Any]] = {}
+    for item in items:
+        title = plain_text(item.get("title"), limit=500)
+        summary = plain_text(item.get("summary"), limit=2000)
+        if not title and not summary:
+            continue
+        title = title or summary[:120]
+        published = _date(item.get("published_at"))
+        url = (item.get("url") or "").strip() or None
+        key = entry_key(strategy, item.get("guid"), url, title, published)
+        fingerprint = entry_fingerprint(source_id, key)
+        analysis: Analysis = item.get("analysis") or analyse(
+            title,
+            summary,
+            language=item.get("language") or None,
+            catalogue=catalogue,
+            bound_platform=bound,
+        )
+        rows.setdefault(
+            fingerprint,
+            {
+                "fingerprint": fingerprint,
+                "source_id": source_id,
+                "title": title,
+                "url": url,
+                "summary": summary or None,
+                "published_at": published,
+                "fetched_at": now,
+                "language": analysis.language or default_language,
+                "kind": analysis.kind,
+                "value": analysis.value,
+                "unit": analysis.unit,
+                "platforms": [p for p in analysis.platforms if p in catalogue],
+                "cluster_id": None,
+            },
+        )
+    return list(rows.values())
+
+
+def _existing(session: Session, fingerprints: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(fingerprints), BATCH):
+        chunk = fingerprints[start : start + BATCH]
+        query = select(Entry.fingerprint, Entry.id).where(col(Entry.fingerprint).in_(chunk))
+        found.update({fp: entry_id for fp, entry_id in session.exec(query).all() if entry_id})
+    return found
+
+
+def _assign_clusters(
+    session: Session, rows: list[dict[str, Any]], source_id: str | None, index: ClusterIndex | None
+) -> None:
+    dated = [r for r in rows if r["platforms"] and r["published_at"] is not None]
+    for row in rows:
+        if row["platforms"]:
+            row["cluster_id"] = row["fingerprint"][:16]
+    if not dated:
+        return
+    index = index if index is not None else ClusterIndex()
+    index.ensure_loaded(session, min(r["published_at"] for r in dated))
+    for row in dated:
+        cluster = index.match(
+            source_id, row["published_at"], row["platforms"], row["title"], row["value"]
+        )
+        if cluster is not None:
+            row["cluster_id"] = cluster
+        index.add(
+            row["cluster_id"],
+            source_id,
+            row["published_at"],
+            row["platforms"],
+            row["title"],
+            row["value"],
+        )
+
+
+def _signal_row(
+    row: Mapping[str, Any], slug: str, entry_id: int, source_id: str | None, now: datetime
+) -> dict[str, Any]:
+    return {
+        "fingerprint": signal_fingerprint(row["fingerprint"], slug),
+        "platform": slug,
+        "kind": row["kind"],
+        "title": row["title"],
+        "url": row["url"],
+        "summary": row["summary"],
+        "published_at": row["published_at"],
+        "fetched_at": now,
+        "source_id": source_id,
+        "language": row["language"],
+        "value": row["value"],
+        "unit": row["unit"],
+        "cluster_id": row["cluster_id"],
+        "entry_id": entry_id,
+    }
+
+
+# -- listing --------------------------------------------------------------------------------
+
+
+def signal_dict(signal: Signal, cluster_size: int = 1) -> dict[str, Any]:
+    return {
+        "id": signal.id,
+        "platform": signal.platform,
+        "kind": signal.kind,
+        "title": signal.title,
+        "url": signal.url,
+        "published_at": isoformat(signal.published_at),
+        "source_id": signal.source_id,
+        "value": signal.value,
+        "unit": signal.unit,
+        "cluster_id": signal.cluster_id,
+        "cluster_size": cluster_size,
+        "language": signal.language,
+        "summary": signal.summary,
+        "fetched_at": isoformat(signal.fetched_at),
+    }
+
+
+def list_signals(
+    store: Store,
+    platform: str | None = None,
+    kind: str | None = None,
+    since: datetime | str | None = None,
+) -> list[dict[str, Any]]:
+    """Signals newest first; ``cluster_size`` counts the sources telling the same story."""
+    if kind is not None and kind not in SIGNAL_KINDS:
+        raise InputError(
+            f"unknown signal kind {kind!r} (expected one of {', '.join(SIGNAL_KINDS)})"
+        )
+    if isinstance(since, str):
+        try:
+            since = parse_instant(since)
+        except ValueError:
+            raise InputError(f"--since: not a date: {since!r} (expected YYYY-MM-DD)") from None
+    with store.session() as session:
+        if platform is not None and session.get(Platform, platform) is None:
+            known = ", ".join(session.exec(select(Platform.slug).order_by(Platform.slug)).all())
+            raise InputError(f"unknown platform {platform!r} (known: {known})")
+        query = select(Signal)
+        if platform:
+            query = query.where(Signal.platform == platform)
+        if kind:
+            query = query.where(Signal.kind == kind)
+        if since is not None:
+            query = query.where(col(Signal.published_at) >= since)
+        query = query.order_by(col(Signal.published_at).desc().nulls_last(), col(Signal.id))
+        signals = session.exec(query).all()
+        sizes = _cluster_sizes(session, {s.cluster_id for s in signals if s.cluster_id})
+        return [signal_dict(s, sizes.get(s.cluster_id or "", 1)) for s in signals]
+
+
+def _cluster_sizes(session: Session, clusters: set[str]) -> dict[str, int]:
+    sizes: dict[str, int] = {}
+    ordered = sorted(clusters)
+    for start in range(0, len(ordered), BATCH):
+        chunk = ordered[start : start + BATCH]
+        query = (
+            select(Entry.cluster_id, func.count(func.distinct(Entry.source_id)))
+            .where(col(Entry.cluster_id).in_(chunk))
+            .group_by(Entry.cluster_id)
+        )
+        sizes.update(
+            {cluster: int(count) for cluster, count in session.exec(query).all() if cluster}
+        )
+    return sizes
