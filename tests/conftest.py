@@ -9,6 +9,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from tests import backends
+from tests.backends import (  # noqa: F401  (fixtures of the PostgreSQL and Redis suites)
+    pg_url,
+    postgres_database,
+    redis_namespace,
+    redis_server,
+    store_url,
+)
 from watch.cli import cli
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -32,6 +40,18 @@ def shared_path(*parts: str) -> Path:
 def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("VIGIE_WORKSPACE", "VIGIE_DATABASE_URL", "VIGIE_NOW"):
         monkeypatch.delenv(name, raising=False)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    backends.parametrize_backends(metafunc)
+
+
+@pytest.fixture(autouse=True)
+def database_backend(
+    request: pytest.FixtureRequest, _isolated_env: None, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """``sqlite``, or ``postgresql`` when the suite runs on both (see tests/backends.py)."""
+    return backends.use_backend(request, monkeypatch)
 
 
 @pytest.fixture
@@ -58,6 +78,9 @@ def workspace(tmp_path: Path, run: Callable[..., Result]) -> Path:
 
 def db_snapshot(path: Path) -> list[str]:
     """Every statement needed to rebuild the database: equal snapshots mean nothing changed."""
+    postgres = backends.active_postgres_url()
+    if postgres:
+        return backends.postgres_snapshot(postgres)
     connection = sqlite3.connect(path)
     try:
         return list(connection.iterdump())

@@ -145,5 +145,7 @@ def test_first_revision_filled_then_upgraded_keeps_every_row(tmp_path: Path) -> 
         assert decision.review_on == date(2026, 6, 30)
         assert session.exec(select(models.Entry)).all() == []
     with store.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert (
+            conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
+        )
     store.dispose()

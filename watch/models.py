@@ -105,6 +105,8 @@ class Signal(SQLModel, table=True):
     __tablename__ = "signal"
     __table_args__ = (
         Index("ix_signal_platform_published", "platform", "published_at"),
+        Index("ix_signal_published", "published_at"),
+        Index("ix_signal_kind_published", "kind", "published_at"),
         Index("ix_signal_source", "source_id"),
         Index("ix_signal_cluster", "cluster_id"),
     )
