@@ -57,7 +57,7 @@ def verdict_explanations(row: PlatformScore) -> tuple[str, str]:
             text_en = f'no cited evidence for "{title_en}": pilot before joining'
         fr.append(text_fr)
         en.append(text_en)
-    lead_fr = f"le score ({row.total:.2f}) atteint le seuil de « join », mais "
+    lead_fr = f"le score ({row.total:.2f}) atteint le seuil « rejoindre », mais "
     lead_en = f"the score ({row.total:.2f}) reaches the join threshold, but "
     return lead_fr + " ; ".join(dict.fromkeys(fr)), lead_en + "; ".join(dict.fromkeys(en))
 

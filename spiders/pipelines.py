@@ -126,6 +126,9 @@ class RunContext:
     progress: Any = None  # callable(SourceReport) once a source is done, or None
     # One index of recent stories for the whole run, so clustering stays linear.
     clusters: ClusterIndex = field(default_factory=ClusterIndex)
+    # One writer at a time for the whole run: every kind's pipeline shares it, so that two
+    # crawlers of one process never race for SQLite's single write lock.
+    writing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 RUNS: dict[str, RunContext] = {}
@@ -146,8 +149,6 @@ class StorePipeline:
         # First failure of each source, so that a later successful answer for the same source
         # (several requests per source) does not hide it in the fetch state.
         self._first_error: dict[str, SourceResult] = {}
-        # SQLite has one writer at a time: queue the writes instead of making them wait on locks.
-        self._writing = asyncio.Lock()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -157,7 +158,7 @@ class StorePipeline:
         """Save off the reactor thread (downloads go on meanwhile), one result at a time."""
         if not isinstance(item, SourceResult):
             return item
-        async with self._writing:
+        async with self.context.writing:
             saved = await asyncio.to_thread(self.save, item)
         self.report(saved)
         return saved
@@ -196,6 +197,10 @@ class StorePipeline:
     def _write(self, item: SourceResult) -> None:
         context = self.context
         with context.store.session() as session:
+            if context.store.dialect == "sqlite":
+                # Take the write lock before the first read: a transaction that reads first
+                # fails at once ("database is locked") when another process wrote meanwhile.
+                context.store.lock(session, "collect")
             counts: dict[str, int] = {}
             if item.entries and not item.failed:
                 saved = write_entries(

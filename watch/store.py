@@ -19,7 +19,6 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session, SQLModel, select
 
 from watch.errors import InputError
-from watch.models import AppLock
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Kept in step with the newest file in migrations/versions (a test checks it), so that opening a
@@ -137,15 +136,17 @@ class Store:
     def lock(self, session: Session, name: str) -> None:
         """Serialise a critical section (such as appending to the decision chain).
 
-        PostgreSQL takes a transaction-scoped advisory lock; SQLite takes its write lock by
-        writing a row first, so that every later read in the transaction sees the newest data.
+        PostgreSQL takes a transaction-scoped advisory lock; SQLite takes its write lock with a
+        no-op write first, so that every later read in the transaction sees the newest data and
+        concurrent writers queue on the busy timeout instead of failing.
         """
         if self.dialect == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
             return
-        upsert(session, AppLock, [{"name": name, "counter": 0}], ["name"], update=[])
+        # A write statement takes SQLite's write lock even when it changes nothing, so the lock
+        # leaves no trace in the data (a 304-only collection must not change the database).
         session.execute(
-            text("UPDATE app_lock SET counter = counter + 1 WHERE name = :name"), {"name": name}
+            text("UPDATE app_lock SET counter = counter WHERE name = :name"), {"name": name}
         )
 
     def dispose(self) -> None:
