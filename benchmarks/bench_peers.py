@@ -172,6 +172,18 @@ def run_setup(label: str, workers: int, redis: bool, db: Database, server: Local
           f"saving the last pages and closing {last:.1f} s; CPU of the processes {cpu:.1f} s")  # fmt: skip
     for share in shares:
         print(f"      {share.split(': ', 1)[-1]}")
+    forget_queue(env["VIGIE_REDIS_QUEUE"])
+
+
+def forget_queue(name: str) -> None:
+    """Delete this set-up's Redis keys (the dupefilter outlives a crawl on purpose)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS)
+    keys = list(client.scan_iter(match=f"{name}:*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
 
 
 def main() -> None:

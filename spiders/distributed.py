@@ -38,6 +38,7 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy_redis.queue import FifoQueue
 
+from spiders.base import SOURCE_META
 from spiders.pipelines import RUN_KEY, RUNS, CollectSummary, RunContext, register_run
 from watch.errors import InputError
 
@@ -223,8 +224,9 @@ class SharedQueueIdleClose:
             raise DontCloseSpider
 
     def response_received(self, response: Any, request: Any, spider: Any) -> None:
-        self.fetched += 1
         self.quiet_since = None
+        if SOURCE_META in request.meta:  # a page of a source, not robots.txt
+            self.fetched += 1
 
     def item_scraped(self, item: Any, response: Any, spider: Any) -> None:
         self.results += 1

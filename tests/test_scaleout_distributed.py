@@ -61,7 +61,10 @@ def _path(n: int) -> str:
 def homepages() -> Iterator[LocalServer]:
     server = LocalServer()
     for n in range(PAGES):
-        server.add(_path(n), Reply(body=homepage(n), content_type="text/html; charset=utf-8"))
+        # 20 ms per page, as a real town-hall server: the seeder alone would need 6 s or more,
+        # so both workers are up in time to take a share.
+        page = Reply(body=homepage(n), content_type="text/html; charset=utf-8", delay=0.02)
+        server.add(_path(n), page)
     with server:
         yield server
 
