@@ -51,7 +51,9 @@ def limit_evidence(result: Result, evidence: EvidenceSet, limit: int) -> Result:
         return result
     key = set(result.key_evidence)
     figures = [e for e in ids if e in key or e.partition(":")[0] not in COUNTED_KINDS]
-    counted = [e for e in ids if e not in figures]
+    listed_figures = set(figures)  # sets: momentum may cite tens of thousands of items
+    counted = [e for e in ids if e not in listed_figures]
+    counted_set = set(counted)
     room = max(limit - len(figures), 0)
     # Newest first; on a tie, the criterion's own order.
     dated = sorted(
@@ -61,7 +63,7 @@ def limit_evidence(result: Result, evidence: EvidenceSet, limit: int) -> Result:
     left_out = [e for _, e in dated[room:]]
     if not left_out:
         return result
-    kept = tuple(e for e in ids if e in listed_counted or e not in counted)
+    kept = tuple(e for e in ids if e in listed_counted or e not in counted_set)
     dates = [d for d in (evidence_date(evidence, e) for e in left_out) if d is not None]
     first, last = _day(min(dates, default=None)), _day(max(dates, default=None))
     kinds: dict[str, int] = {}

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
+from sqlalchemy import String, and_, case, func, true, type_coerce
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from criteria.horizons import SignalNeed
 from watch.clock import ensure_utc, isoformat
 from watch.models import Decision, Fact, Metric, Peer, PeerPresence, Platform, Signal
 from watch.store import Store
@@ -45,8 +47,10 @@ class PlatformInfo:
     reference_url: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class SignalRow:
+class SignalRow(NamedTuple):
+    """One signal as the criteria see it (a named tuple: a ten-year store yields hundreds of
+    thousands, and a tuple is built several times faster than a frozen dataclass)."""
+
     id: int
     platform: str
     kind: str
@@ -59,8 +63,9 @@ class SignalRow:
     cluster_id: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class MetricRow:
+class MetricRow(NamedTuple):
+    """One metric value of a platform-level series (a named tuple, like :class:`SignalRow`)."""
+
     id: int
     platform: str
     metric: str
@@ -107,10 +112,24 @@ class PlatformEvidence:
     signals: list[SignalRow] = field(default_factory=list)
     metrics: dict[str, list[MetricRow]] = field(default_factory=dict)
     presences: list[PresenceRow] = field(default_factory=list)
+    # How many signals of every kind are dated within N days of as_of, and the newest date,
+    # counted in SQL by load_evidence for the windows the criteria ask (key: N).
+    news_counts: dict[float, tuple[int, datetime | None]] = field(default_factory=dict)
+    # Items telling each story among this platform's signals, over the whole history up to
+    # as_of, read or not (filled by load_evidence; empty: count them among ``signals``).
+    cluster_sizes: dict[str, int] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:
         return self.info.slug
+
+    def news_within(self, days: float, as_of: datetime) -> tuple[int, datetime | None]:
+        """How many signals are at most ``days`` old at ``as_of`` (future-dated ones count),
+        and the newest one's date: counted in SQL when loaded, else from ``signals``."""
+        if days in self.news_counts:
+            return self.news_counts[days]
+        dates = [s.date for s in self.signals if (as_of - s.date).total_seconds() / 86400.0 <= days]
+        return len(dates), max(dates, default=None)
 
 
 @dataclass
@@ -208,28 +227,39 @@ def _platforms(session: Session, as_of: datetime, past: bool) -> dict[str, Platf
     return out
 
 
-def load_evidence(store: Store, *, as_of: datetime, past: bool = False) -> EvidenceSet:
+def load_evidence(
+    store: Store,
+    *,
+    as_of: datetime,
+    past: bool = False,
+    signal_needs: list[SignalNeed] | None = None,
+) -> EvidenceSet:
     """Read every platform's evidence, as it stood at ``as_of`` when ``past`` is set.
 
     Scoring "now" uses everything in the store (a clock pinned with VIGIE_NOW must not hide
     what was just collected); scoring a past instant keeps only what was known then, and the
     platforms' statuses then. Metrics always need their period to be over: a month still
     running would read as a drop.
+
+    ``signal_needs`` (see :mod:`criteria.horizons`) limits the signals read to the kinds and
+    horizons the criteria use; None reads them all. Story sizes are counted over the whole
+    history, and trust's stories are read whole (their first date is that of the history).
     """
     as_of = ensure_utc(as_of)
     known_by = as_of if past else datetime.max.replace(tzinfo=UTC)
     with store.session() as session:
         platforms = _platforms(session, as_of, past)
-        signals = _signals(session, known_by, platforms)
+        signals, clusters = _signals(session, as_of if past else None, platforms, as_of=as_of,
+                                     needs=signal_needs)  # fmt: skip
+        _news_counts(session, as_of, as_of if past else None, platforms, signal_needs)
         metrics = _metrics(session, as_of, platforms)
         facts = _facts(session, known_by, platforms)
         presences, peers_total = _presences(session, known_by, platforms)
-    clusters = Counter(s.cluster_id for s in signals.values() if s.cluster_id)
     return EvidenceSet(
         as_of=as_of,
         platforms=platforms,
         peers_total=peers_total,
-        cluster_sizes=dict(clusters),
+        cluster_sizes=clusters,
         signals_by_id=signals,
         metrics_by_id=metrics,
         facts_by_ref=facts,
@@ -242,32 +272,189 @@ def _rows(session: Session, columns: tuple[Any, ...], *where: Any) -> list[Any]:
     return list(session.connection().execute(sa_select(*columns).where(*where)).all())
 
 
-def _signals(
-    session: Session, as_of: datetime, platforms: dict[str, PlatformEvidence]
-) -> dict[int, SignalRow]:
-    columns = (
-        col(Signal.id),
-        col(Signal.platform),
-        col(Signal.kind),
-        col(Signal.title),
-        col(Signal.url),
-        col(Signal.published_at),
-        col(Signal.fetched_at),
-        col(Signal.source_id),
-        col(Signal.value),
-        col(Signal.unit),
-        col(Signal.cluster_id),
-    )
-    found: dict[int, SignalRow] = {}
-    for row in _rows(session, columns):
-        date = ensure_utc(row[5] or row[6])
-        if date > as_of or row[1] not in platforms:
+def plain_datetime(value: Any) -> datetime:
+    """A stored datetime read raw (SQLite: naive UTC text; PostgreSQL: aware) as aware UTC."""
+    if isinstance(value, str):
+        try:
+            # Naive UTC text: parsing it with its offset is ~7x faster than .replace(tzinfo=).
+            return datetime.fromisoformat(value + "+00:00")
+        except ValueError:  # already carries an offset
+            value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+_SIGNAL = Signal.__table__.c  # type: ignore[attr-defined]
+# Dates as plain values (no type decorator per row): parsed once by plain_datetime().
+_SIGNAL_COLUMNS = (
+    _SIGNAL.id, _SIGNAL.platform, _SIGNAL.kind, _SIGNAL.title, _SIGNAL.url,
+    type_coerce(_SIGNAL.published_at, String), type_coerce(_SIGNAL.fetched_at, String),
+    _SIGNAL.source_id, _SIGNAL.value, _SIGNAL.unit, _SIGNAL.cluster_id,
+)  # fmt: skip
+
+
+def _dated_between(
+    since: datetime | None, until: datetime | None, before: datetime | None = None
+) -> list[Any]:
+    """``coalesce(published_at, fetched_at)`` in [since, until] (and < ``before``), as two
+    index-friendly ranges (``published_at`` is indexed; undated items use ``fetched_at``)."""
+    dated: list[Any] = [_SIGNAL.published_at.is_not(None)]
+    undated: list[Any] = [_SIGNAL.published_at.is_(None)]
+    if since is not None:
+        dated.append(_SIGNAL.published_at >= since)
+        undated.append(_SIGNAL.fetched_at >= since)
+    if until is not None:
+        dated.append(_SIGNAL.published_at <= until)
+        undated.append(_SIGNAL.fetched_at <= until)
+    if before is not None:
+        dated.append(_SIGNAL.published_at < before)
+        undated.append(_SIGNAL.fetched_at < before)
+    return [and_(*dated), and_(*undated)]
+
+
+def _signal_rows(
+    session: Session, as_of: datetime, known_by: datetime | None, needs: list[SignalNeed] | None
+) -> dict[int, tuple]:
+    """The raw rows the criteria need (every row up to ``known_by`` when ``needs`` is None)."""
+    if needs is None:
+        needs = [SignalNeed(None, None)]
+    # Every kind is read over the broadest window; narrower reads (kinds, figures) then only
+    # need what lies before it, so that no row is fetched twice.
+    broad = [n.days for n in needs if n.kinds is None and n.units is None and not n.count_only]
+    broad_since = None
+    if broad and None not in broad:
+        broad_since = as_of - timedelta(days=max(d or 0.0 for d in broad))
+    found: dict[int, tuple] = {}
+    for need in needs:
+        if need.count_only:
             continue
+        since = None if need.days is None else as_of - timedelta(days=need.days)
+        before = None if (need.kinds is None and need.units is None) else broad_since
+        if before is not None and since is not None and since >= before:
+            continue  # inside the broad window, already read
+        if since is None and known_by is None and before is None:
+            ranges: list[Any] = [true()]
+        else:
+            ranges = _dated_between(since, known_by, before)
+        for dates in ranges:
+            where = [dates]
+            if need.kinds is not None:
+                where.append(_SIGNAL.kind.in_(sorted(need.kinds)))
+            if need.units is not None:
+                where += [_SIGNAL.value > 0, _SIGNAL.unit.in_(sorted(need.units))]
+            for row in _rows(session, _SIGNAL_COLUMNS, *where):
+                found[row[0]] = row
+    return found
+
+
+def _signals(
+    session: Session,
+    known_by: datetime | None,
+    platforms: dict[str, PlatformEvidence],
+    *,
+    as_of: datetime,
+    needs: list[SignalNeed] | None,
+) -> tuple[dict[int, SignalRow], dict[str, int]]:
+    """The signals the criteria need, in date order per platform, and the size of each story
+    they tell (every item up to ``known_by``, read or not)."""
+    found: dict[int, SignalRow] = {}
+    rows = _signal_rows(session, as_of, known_by, needs)
+    if needs is None:
+        sizes = Counter(row[10] for row in rows.values() if row[10] and row[1] in platforms)
+    else:
+        whole = sorted({k for n in needs if n.whole_stories for k in (n.kinds or ())})
+        sizes = Counter(_stories(session, known_by, platforms, rows, whole))
+    for row in rows.values():
+        if row[1] not in platforms:
+            continue
+        date = plain_datetime(row[5] or row[6])
         signal = SignalRow(row[0], row[1], row[2], row[3], row[4], date, *row[7:])
         found[signal.id] = signal
     for signal in sorted(found.values(), key=lambda s: (s.date, s.id)):
         platforms[signal.platform].signals.append(signal)
-    return found
+    return found, dict(sizes)
+
+
+def _news_counts(
+    session: Session,
+    as_of: datetime,
+    known_by: datetime | None,
+    platforms: dict[str, PlatformEvidence],
+    needs: list[SignalNeed] | None,
+) -> None:
+    """Fill ``news_counts`` for the windows counted in SQL (``count_only`` needs): a
+    ``COUNT(*) ... GROUP BY platform`` served by ``ix_signal_platform_published``."""
+    for need in needs or ():
+        if not need.count_only or need.days is None:
+            continue
+        since = as_of - timedelta(days=need.days)
+        counts: dict[str, tuple[int, datetime | None]] = {}
+        for column, dates in zip(
+            (_SIGNAL.published_at, _SIGNAL.fetched_at), _dated_between(since, known_by),
+            strict=True,
+        ):  # fmt: skip
+            query = (
+                sa_select(_SIGNAL.platform, func.count(), func.max(type_coerce(column, String)))
+                .where(dates)
+                .group_by(_SIGNAL.platform)
+            )
+            for platform, count, newest in session.connection().execute(query):
+                before, latest = counts.get(platform, (0, None))
+                newest = plain_datetime(newest) if newest is not None else None
+                if latest is None or (newest is not None and newest > latest):
+                    latest = newest
+                counts[platform] = (before + count, latest)
+        for slug, evidence in platforms.items():
+            evidence.news_counts[need.days] = counts.get(slug, (0, None))
+
+
+def _stories(
+    session: Session,
+    known_by: datetime | None,
+    platforms: dict[str, PlatformEvidence],
+    rows: dict[int, tuple],
+    whole_kinds: list[str],
+) -> dict[str, int]:
+    """Story sizes over the whole history up to ``known_by`` for the stories (clusters) of
+    ``rows``, counted in SQL (also per platform, in ``PlatformEvidence.cluster_sizes``), and
+    the items of ``whole_kinds`` of those stories added to ``rows`` whatever their date.
+
+    Items of one story are told within days of each other: only the few stories that straddle
+    a horizon miss items, and only those are read again."""
+    wanted = sorted({row[10] for row in rows.values() if row[10]})
+    loaded = Counter(row[10] for row in rows.values() if row[10] and row[2] in whole_kinds)
+    ranges = [true()] if known_by is None else _dated_between(None, known_by)
+    per_platform: Counter[tuple[str, str]] = Counter()
+    partial: list[str] = []
+    whole = func.sum(case((_SIGNAL.kind.in_(whole_kinds or [""]), 1), else_=0))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        stored: Counter[str] = Counter()
+        for dates in ranges:
+            query = (
+                sa_select(_SIGNAL.cluster_id, _SIGNAL.platform, func.count(), whole)
+                .where(_SIGNAL.cluster_id.in_(chunk), dates)
+                .group_by(_SIGNAL.cluster_id, _SIGNAL.platform)
+            )
+            for cluster, platform, size, of_kinds in session.connection().execute(query):
+                stored[cluster] += of_kinds or 0
+                if platform in platforms:
+                    per_platform[(cluster, platform)] += size
+        partial += [c for c in chunk if loaded[c] and stored[c] != loaded[c]]
+    for start in range(0, len(partial), 500):
+        # By cluster only (its index), the kinds filtered here: a kind filter in SQL can
+        # make SQLite pick the (kind, published_at) index and scan every story of that kind.
+        chunk = partial[start : start + 500]
+        for dates in ranges:
+            for row in _rows(session, _SIGNAL_COLUMNS, _SIGNAL.cluster_id.in_(chunk), dates):
+                if row[2] in whole_kinds:
+                    rows[row[0]] = row
+    sizes: Counter[str] = Counter()
+    for (cluster, platform), size in per_platform.items():
+        sizes[cluster] += size
+        platforms[platform].cluster_sizes[cluster] = size
+    return dict(sizes)
 
 
 def _metrics(

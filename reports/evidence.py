@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import String, and_, type_coerce
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
 from reports.safety import one_line, safe_url
@@ -38,21 +40,74 @@ def cited_signals(platforms: Iterable[Mapping[str, Any]]) -> dict[str, set[int]]
     return cited
 
 
+def _signal_dated(until: datetime) -> tuple[Any, Any]:
+    """``coalesce(published_at, fetched_at) <= until`` as two index-friendly conditions."""
+    return (
+        and_(col(Signal.published_at).is_not(None), col(Signal.published_at) <= until),
+        and_(col(Signal.published_at).is_(None), col(Signal.fetched_at) <= until),
+    )
+
+
+def _signal_counts(session: Session, slugs: list[str], as_of: datetime) -> dict[str, int]:
+    """How many signals each platform has up to ``as_of`` (``COUNT(*)`` on the
+    ``(platform, published_at)`` index, not a read of every row)."""
+    counts: dict[str, int] = defaultdict(int)
+    for dated in _signal_dated(as_of):
+        query = (
+            select(col(Signal.platform), func.count())
+            .where(col(Signal.platform).in_(slugs), dated)
+            .group_by(col(Signal.platform))
+        )
+        for platform, count in session.exec(query).all():
+            counts[platform] += int(count)
+    return counts
+
+
+def _latest_signals(session: Session, slug: str, as_of: datetime) -> list[Signal]:
+    """The :data:`EVIDENCE_LIMIT` newest signals of one platform up to ``as_of``."""
+    published, undated = _signal_dated(as_of)
+    found = list(
+        session.exec(
+            select(Signal)
+            .where(col(Signal.platform) == slug, published)
+            .order_by(col(Signal.published_at).desc(), col(Signal.id).desc())
+            .limit(EVIDENCE_LIMIT)
+        ).all()
+    )
+    found += session.exec(
+        select(Signal)
+        .where(col(Signal.platform) == slug, undated)
+        .order_by(col(Signal.fetched_at).desc(), col(Signal.id).desc())
+        .limit(EVIDENCE_LIMIT)
+    ).all()
+    return found
+
+
 def signals(
     session: Session, slugs: list[str], as_of: datetime, cited: Mapping[str, set[int]]
 ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, int]]:
     """Per platform up to ``as_of``: the signals the score cites and the most recent others
-    (at most :data:`EVIDENCE_LIMIT` in all unless more are cited), and how many exist."""
+    (at most :data:`EVIDENCE_LIMIT` in all unless more are cited), and how many exist.
+
+    Only what is shown is read: the newest few per platform and the cited ones; the totals
+    are counted in SQL (a ten-year store holds a million signals)."""
     titles = dict(session.exec(select(Source.id, Source.title)).all())
-    found = session.exec(select(Signal).where(col(Signal.platform).in_(slugs))).all()
-    rows = sorted(found, key=lambda s: (_signal_date(s), s.id or 0), reverse=True)
+    found: dict[int, Signal] = {}
+    for slug in slugs:
+        for signal in _latest_signals(session, slug, as_of):
+            found[signal.id or 0] = signal
+    wanted = sorted({i for slug in slugs for i in cited.get(slug, ())})
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for signal in session.exec(select(Signal).where(col(Signal.id).in_(chunk))).all():
+            found[signal.id or 0] = signal
+    rows = sorted(found.values(), key=lambda s: (_signal_date(s), s.id or 0), reverse=True)
     listed: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    counts: dict[str, int] = defaultdict(int)
+    counts = _signal_counts(session, slugs, as_of)
     for signal in rows:
         when = _signal_date(signal)
-        if when > as_of:
+        if when > as_of or signal.platform not in counts:
             continue
-        counts[signal.platform] += 1
         is_cited = signal.id in cited.get(signal.platform, ())
         if len(listed[signal.platform]) >= EVIDENCE_LIMIT and not is_cited:
             continue
@@ -71,7 +126,7 @@ def signals(
                 "cited": is_cited,
             }
         )
-    return listed, counts
+    return listed, dict(counts)
 
 
 _PERIOD_FORMATS = (
@@ -82,7 +137,18 @@ _PERIOD_FORMATS = (
 )
 
 
-def period_date(period: str, observed_at: datetime) -> date:
+class _LazyDate:
+    """A raw stored datetime (SQLite text, PostgreSQL datetime) parsed only if asked."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+
+    def date(self) -> date:
+        value = datetime.fromisoformat(self.raw) if isinstance(self.raw, str) else self.raw
+        return value.astimezone(UTC).date() if value.tzinfo else value.date()
+
+
+def period_date(period: str, observed_at: datetime | _LazyDate) -> date:
     """The day a metric's period starts (2026-10, 2026-10-01, 2026100100, 2026-Q4...)."""
     for pattern, build in _PERIOD_FORMATS:
         match = pattern.match(period or "")
@@ -109,20 +175,24 @@ def metric_group(metric: str) -> str | None:
 def metrics(session: Session, slugs: list[str], as_of: datetime) -> dict[str, dict[str, Any]]:
     """Per platform, per momentum panel, per metric: sorted (day, value) points."""
     since = (as_of - timedelta(days=31 * MOMENTUM_MONTHS)).date()
-    rows = session.exec(
-        select(Metric).where(col(Metric.platform).in_(slugs), col(Metric.subject) == "")
-    ).all()
+    # Plain columns through Core (no ORM object per row: ten years of daily ranks are ~80,000
+    # rows); observed_at is parsed only for the rare period that does not say its date.
+    table = Metric.__table__.c  # type: ignore[attr-defined]
+    query = sa_select(
+        table.platform, table.metric, table.value, table.period,
+        type_coerce(table.observed_at, String),
+    ).where(table.platform.in_(slugs), table.subject == "", table.value.is_not(None))  # fmt: skip
     series: dict[str, dict[str, dict[str, list[tuple[date, float]]]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(list))
     )
-    for row in rows:
-        group = metric_group(row.metric)
-        if group is None or row.value is None:
+    for platform, name, value, period, observed in session.connection().execute(query):
+        group = metric_group(name)
+        if group is None:
             continue
-        day = period_date(row.period, row.observed_at)
+        day = period_date(period, _LazyDate(observed))
         if day < since or day > as_of.date():
             continue
-        series[row.platform][group][row.metric].append((day, float(row.value)))
+        series[platform][group][name].append((day, float(value)))
     return {
         slug: {
             group: {name: sorted(points) for name, points in sorted(metrics.items())}

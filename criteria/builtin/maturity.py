@@ -14,9 +14,9 @@ collected metric, a cited fact, or a news story told by two items) when there is
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
-import statistics
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -83,10 +83,14 @@ def user_figures(platform: PlatformEvidence) -> list[Figure]:
         for m in platform.metrics.get(name, []):
             if m.value is not None and m.value > 0 and not m.subject:
                 found.append(Figure(m.value, f"metric:{m.id}", m.end, True))
-    clusters: dict[str, int] = {}
-    for s in platform.signals:
-        if s.cluster_id:
-            clusters[s.cluster_id] = clusters.get(s.cluster_id, 0) + 1
+    # Story sizes over the whole history (the engine reads only recent news besides the
+    # milestones); counted here when the evidence was built without them (tests).
+    clusters = platform.cluster_sizes
+    if not clusters:
+        clusters = {}
+        for s in platform.signals:
+            if s.cluster_id:
+                clusters[s.cluster_id] = clusters.get(s.cluster_id, 0) + 1
     names = names_pattern(platform)
     for s in platform.signals:
         if s.kind == "milestone" and s.value is not None and s.value > 0 and s.unit in SCALE_UNITS:
@@ -100,11 +104,28 @@ def user_figures(platform: PlatformEvidence) -> list[Figure]:
     return found
 
 
-def _implausible(figure: Figure, others: list[Figure], established: bool, options: dict) -> bool:
+def _median_without(ordered: list[float], value: float) -> float:
+    """``statistics.median`` of ``ordered`` (sorted) with one occurrence of ``value`` removed,
+    without copying: a ten-year store can hold thousands of figures per platform."""
+    skip = bisect.bisect_left(ordered, value)
+    size = len(ordered) - 1
+
+    def at(index: int) -> float:
+        return ordered[index] if index < skip else ordered[index + 1]
+
+    if size % 2:
+        return at(size // 2)
+    return (at(size // 2 - 1) + at(size // 2)) / 2
+
+
+def _implausible(figure: Figure, ordered: list[float], established: bool, options: dict) -> bool:
+    """Below the scale for an established platform, or ``implausible_ratio`` times smaller
+    than the median of the other figures (``ordered``: every figure's value, sorted)."""
     if established and figure.value < options["scale_bounds"][0]:
         return True
-    rest = [o.value for o in others if o is not figure]
-    return bool(rest) and figure.value * options["implausible_ratio"] < statistics.median(rest)
+    if len(ordered) < 2:
+        return False
+    return figure.value * options["implausible_ratio"] < _median_without(ordered, figure.value)
 
 
 def choose_scale(platform: PlatformEvidence, as_of: datetime, options: dict) -> ScaleChoice | None:
@@ -116,8 +137,10 @@ def choose_scale(platform: PlatformEvidence, as_of: datetime, options: dict) -> 
     established = launched is not None and as_of.year - launched >= options["established_years"]
     recent = [f for f in figures if _in_window(f, as_of, options["figure_days"])]
     pool, in_window = (recent, True) if recent else (figures, False)
-    credible = [f for f in pool if not _implausible(f, pool, established, options)]
-    set_aside = tuple(f for f in pool if f not in credible)
+    ordered = sorted(f.value for f in pool)
+    credible = [f for f in pool if not _implausible(f, ordered, established, options)]
+    kept = {id(f) for f in credible}
+    set_aside = tuple(f for f in pool if id(f) not in kept)
     if not credible:
         return ScaleChoice(None, len(pool), set_aside, in_window)
     if not in_window:

@@ -36,10 +36,9 @@ def stories(signals: list[SignalRow], kinds: dict[str, float]) -> dict[str, list
 def trust_safety(platform: PlatformEvidence, context: Context) -> Result:
     options = context.options
     as_of = context.as_of
-    covered = [
-        s for s in platform.signals if days_between(s.date, as_of) <= options["coverage_days"]
-    ]
-    if not covered:
+    # Counted in SQL on a large store: only the count and the newest date are needed.
+    news, newest = platform.news_within(float(options["coverage_days"]), as_of)
+    if not news:
         return missing(
             f"Aucun article collecté sur ce réseau depuis {options['coverage_days']} jours : "
             "l'absence d'incident n'est pas établie.",
@@ -50,14 +49,15 @@ def trust_safety(platform: PlatformEvidence, context: Context) -> Result:
     half_life = float(options["half_life_days"])
     load = 0.0
     cited: list[str] = []
-    for story in stories(platform.signals, kinds).values():
+    grouped = stories(platform.signals, kinds)
+    for story in grouped.values():
         first = min(story, key=lambda s: s.date)
         weight = kinds[first.kind] * decay(days_between(first.date, as_of), half_life)
         load += weight
         if weight >= 0.05:
             cited.extend(f"signal:{s.id}" for s in story)
     score = 100.0 * 0.5 ** (load / float(options["halving_load"]))
-    counted = sum(1 for story in stories(platform.signals, kinds).values())
+    counted = len(grouped)
     fr = (
         f"{counted} affaire(s) de régulation ou de risque, pesées par leur ancienneté "
         f"(demi-vie {half_life:.0f} jours) : charge {load:.2f} ; le score est divisé par deux "
@@ -74,6 +74,6 @@ def trust_safety(platform: PlatformEvidence, context: Context) -> Result:
         fr,
         en,
         evidence=tuple(cited),
-        observed_at=max(dated) if dated else max(s.date for s in covered),
-        detail={"load": round(load, 4), "stories": counted, "news_in_window": len(covered)},
+        observed_at=max(dated) if dated else newest,
+        detail={"load": round(load, 4), "stories": counted, "news_in_window": news},
     )
