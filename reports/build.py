@@ -86,7 +86,7 @@ def save_report_run(store: Store, evaluation: Any, quarter: Quarter) -> int:
         ).all()
     wanted = _canonical(evaluation.to_dict())
     for run_id in saved:
-        if _canonical(load_run(store, run_id)) == wanted:
+        if run_id is not None and _canonical(load_run(store, run_id)) == wanted:
             return int(run_id)
     return int(save_run(store, evaluation, label=REPORT_LABEL, quarter=quarter.label))
 

@@ -29,7 +29,7 @@ class VigieClickError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # click declares it on the class
 
 
 class VigieGroup(click.Group):
@@ -524,7 +524,7 @@ def decide(
         raise click.BadParameter("not UTF-8 text", param_hint="--rationale-file") from None
     now = utcnow()
     review = parse_review_date(review_on)
-    options = {"consulted": consulted, "review_on": review, "status": status}
+    options: dict[str, Any] = {"consulted": consulted, "review_on": review, "status": status}
     validate_decision(verdict, decided_by, text, **options, today=now.date())
     check_platform(app.store, slug, verdict)
     run_id, run = _decision_run(app, slug, rescore, now)
@@ -1402,4 +1402,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()
