@@ -55,16 +55,18 @@ def limit_evidence(result: Result, evidence: EvidenceSet, limit: int) -> Result:
     counted = [e for e in ids if e not in listed_figures]
     counted_set = set(counted)
     room = max(limit - len(figures), 0)
+    # Each date looked up once (momentum counts tens of thousands of items).
+    moments = {e: evidence_date(evidence, e) for e in counted_set}
     # Newest first; on a tie, the criterion's own order.
     dated = sorted(
-        enumerate(counted), key=lambda item: (_sort_key(evidence, item[1]), -item[0]), reverse=True
+        enumerate(counted), key=lambda item: (_timestamp(moments[item[1]]), -item[0]), reverse=True
     )
     listed_counted = {e for _, e in dated[:room]}
     left_out = [e for _, e in dated[room:]]
     if not left_out:
         return result
     kept = tuple(e for e in ids if e in listed_counted or e not in counted_set)
-    dates = [d for d in (evidence_date(evidence, e) for e in left_out) if d is not None]
+    dates = [d for d in (moments[e] for e in left_out) if d is not None]
     first, last = _day(min(dates, default=None)), _day(max(dates, default=None))
     kinds: dict[str, int] = {}
     for e in left_out:
@@ -93,6 +95,5 @@ def limit_evidence(result: Result, evidence: EvidenceSet, limit: int) -> Result:
     )
 
 
-def _sort_key(evidence: EvidenceSet, evidence_id: str) -> float:
-    moment = evidence_date(evidence, evidence_id)
+def _timestamp(moment: datetime | None) -> float:
     return float("-inf") if moment is None else moment.timestamp()

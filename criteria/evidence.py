@@ -7,9 +7,12 @@ was available at that instant, so a past quarter can be re-scored as it would ha
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import String, and_, case, func, true, type_coerce
@@ -118,10 +121,41 @@ class PlatformEvidence:
     # Items telling each story among this platform's signals, over the whole history up to
     # as_of, read or not (filled by load_evidence; empty: count them among ``signals``).
     cluster_sizes: dict[str, int] = field(default_factory=dict)
+    # Built on first use from ``signals`` (rebuilt if that list is replaced or grows).
+    _index: _SignalIndex | None = field(default=None, init=False, repr=False, compare=False)
+    # What the criteria work out from this platform's evidence and share (e.g. which titles
+    # name the platform: momentum and maturity test the same milestone titles).
+    memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def slug(self) -> str:
         return self.info.slug
+
+    def _signal_index(self) -> _SignalIndex:
+        index = self._index
+        if index is None or index.signals is not self.signals or index.size != len(self.signals):
+            index = self._index = _SignalIndex.of(self.signals)
+        return index
+
+    def of_kinds(self, kinds: Iterable[str]) -> list[SignalRow]:
+        """The signals of ``kinds``, in ``signals`` order: each criterion reads a few kinds
+        among the hundreds of thousands of signals a ten-year store loads, and filtering them
+        all for each criterion and platform was a good part of scoring."""
+        index = self._signal_index()
+        lists = [index.positions[k] for k in set(kinds) if k in index.positions]
+        if len(lists) == 1:
+            return [self.signals[i] for i in lists[0]]
+        return [self.signals[i] for i in sorted(i for positions in lists for i in positions)]
+
+    def dated_between(self, after: datetime, until: datetime) -> list[SignalRow]:
+        """The signals dated in ``(after, until]``, in ``signals`` order (a binary search when
+        ``signals`` is in date order, as load_evidence leaves it)."""
+        index = self._signal_index()
+        if index.dates is None:
+            return [s for s in self.signals if after < s.date <= until]
+        start = bisect_right(index.dates, after)
+        end = max(start, bisect_right(index.dates, until))
+        return self.signals[start:end]
 
     def news_within(self, days: float, as_of: datetime) -> tuple[int, datetime | None]:
         """How many signals are at most ``days`` old at ``as_of`` (future-dated ones count),
@@ -130,6 +164,25 @@ class PlatformEvidence:
             return self.news_counts[days]
         dates = [s.date for s in self.signals if (as_of - s.date).total_seconds() / 86400.0 <= days]
         return len(dates), max(dates, default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class _SignalIndex:
+    """Positions of a platform's signals by kind, and their dates when in date order."""
+
+    signals: list[SignalRow]
+    size: int
+    positions: dict[str, list[int]]
+    dates: list[datetime] | None  # None: the signals are not in date order
+
+    @classmethod
+    def of(cls, signals: list[SignalRow]) -> _SignalIndex:
+        positions: dict[str, list[int]] = defaultdict(list)
+        for i, signal in enumerate(signals):
+            positions[signal.kind].append(i)
+        dates = [s.date for s in signals]
+        ordered = all(a <= b for a, b in zip(dates, dates[1:], strict=False))
+        return cls(signals, len(signals), dict(positions), dates if ordered else None)
 
 
 @dataclass
@@ -371,7 +424,7 @@ def _signals(
         date = plain_datetime(row[5] or row[6])
         signal = SignalRow(row[0], row[1], row[2], row[3], row[4], date, *row[7:])
         found[signal.id] = signal
-    for signal in sorted(found.values(), key=lambda s: (s.date, s.id)):
+    for signal in sorted(found.values(), key=attrgetter("date", "id")):
         platforms[signal.platform].signals.append(signal)
     return found, dict(sizes)
 
@@ -437,7 +490,7 @@ def _stories(
                 .where(_SIGNAL.cluster_id.in_(chunk), dates)
                 .group_by(_SIGNAL.cluster_id, _SIGNAL.platform)
             )
-            for cluster, platform, size, of_kinds in session.connection().execute(query):
+            for cluster, platform, size, of_kinds in session.connection().execute(query).all():
                 stored[cluster] += of_kinds or 0
                 if platform in platforms:
                     per_platform[(cluster, platform)] += size

@@ -66,6 +66,20 @@ def names_pattern(platform: PlatformEvidence) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(" + "|".join(map(re.escape, words)) + r")(?!\w)", re.IGNORECASE)
 
 
+def names_platform(platform: PlatformEvidence, title: str) -> bool:
+    """Whether ``title`` names the platform (:func:`names_pattern`), remembered per platform:
+    momentum and maturity test the same milestone titles, tens of thousands on a ten-year
+    store."""
+    memo = platform.memo.get("names_platform")
+    if memo is None:
+        memo = platform.memo["names_platform"] = (names_pattern(platform), {})
+    pattern, seen = memo
+    found = seen.get(title)
+    if found is None:
+        found = seen[title] = pattern.search(title) is not None
+    return found
+
+
 # A figure said to be for France only ("en France", "in France", "French users").
 FRANCE_SCOPE = re.compile(r"\b(en France|in France|France's|français|French)\b", re.IGNORECASE)
 

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from criteria.builtin._common import clamp, days_between, decay, fact_date, names_pattern
+from criteria.builtin._common import clamp, days_between, decay, fact_date, names_platform
 from criteria.evidence import PlatformEvidence
 from criteria.registry import Context, Result, criterion, missing
 
@@ -68,11 +68,13 @@ class ScaleChoice:
 
 def unnamed_figures(platform: PlatformEvidence) -> list[str]:
     """Milestone figures attached to the platform whose title does not name it (ignored)."""
-    names = names_pattern(platform)
     return [
         f"signal:{s.id}"
-        for s in platform.signals
-        if s.kind == "milestone" and s.value and s.unit in SCALE_UNITS and not names.search(s.title)
+        for s in platform.of_kinds(("milestone",))
+        if s.kind == "milestone"
+        and s.value
+        and s.unit in SCALE_UNITS
+        and not names_platform(platform, s.title)
     ]
 
 
@@ -91,10 +93,9 @@ def user_figures(platform: PlatformEvidence) -> list[Figure]:
         for s in platform.signals:
             if s.cluster_id:
                 clusters[s.cluster_id] = clusters.get(s.cluster_id, 0) + 1
-    names = names_pattern(platform)
-    for s in platform.signals:
+    for s in platform.of_kinds(("milestone",)):
         if s.kind == "milestone" and s.value is not None and s.value > 0 and s.unit in SCALE_UNITS:
-            if not names.search(s.title):
+            if not names_platform(platform, s.title):
                 continue  # about another network or an account (counted in unnamed_figures)
             told_twice = clusters.get(s.cluster_id or "", 0) >= 2
             found.append(Figure(s.value, f"signal:{s.id}", s.date, told_twice))
@@ -254,7 +255,7 @@ def maturity(platform: PlatformEvidence, context: Context) -> Result:
             **scale_detail,
         )
     penalty = 0.0
-    for s in platform.signals:
+    for s in platform.of_kinds(("shutdown", "risk")):
         if s.kind == "shutdown":
             weight = options["shutdown_penalty"]
         elif s.kind == "risk" and OUTAGE.search(s.title):

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from criteria.builtin._common import days_between, names_pattern, ratio_score, scope_of
+from criteria.builtin._common import days_between, names_platform, ratio_score, scope_of
 from criteria.evidence import MetricRow, PlatformEvidence
 from criteria.registry import Context, Result, criterion, missing
 
 USER_METRICS = ("users.total", "users.active_month")
 USER_UNITS = ("users", "mau", "accounts")
+FOREVER = datetime.max.replace(tzinfo=UTC)  # no upper bound: future-dated news counts as recent
 
 
 @dataclass(frozen=True)
@@ -100,10 +101,9 @@ def user_figures(platform: PlatformEvidence, as_of: datetime, options: dict) -> 
         for m in platform.metrics.get(name, []):
             if m.value is not None and m.value > 0 and not m.subject:
                 series.setdefault(name, []).append((m.end, m.value, f"metric:{m.id}"))
-    names = names_pattern(platform)
-    for s in platform.signals:
+    for s in platform.of_kinds(("milestone",)):
         if s.kind == "milestone" and s.value is not None and s.value > 0 and s.unit in USER_UNITS:
-            if not names.search(s.title):
+            if not names_platform(platform, s.title):
                 continue  # about another network or an account attached to this one
             # France-only and worldwide figures are separate series: 3 M accounts in France
             # then 13 M worldwide is not a x4 growth.
@@ -138,8 +138,8 @@ def user_figures(platform: PlatformEvidence, as_of: datetime, options: dict) -> 
 
 def signal_volume(platform: PlatformEvidence, as_of: datetime, options: dict) -> Reading | None:
     window = timedelta(days=options["signal_days"])
-    recent = [s for s in platform.signals if s.date > as_of - window]
-    before = [s for s in platform.signals if as_of - 2 * window < s.date <= as_of - window]
+    recent = platform.dated_between(as_of - window, FOREVER)
+    before = platform.dated_between(as_of - 2 * window, as_of - window)
     if not recent and not before:
         return None
     # +1 on both sides: one article more or less must not swing the reading to an extreme.

@@ -90,7 +90,7 @@ def public_service_fit(platform: PlatformEvidence, context: Context) -> Result:
         dates.append(fact_date(fact.year))
     aliases = tuple({platform.info.name, *platform.info.aliases})
     joins = leaves = 0
-    for s in platform.signals:
+    for s in platform.of_kinds(("adoption",)):
         if s.kind != "adoption" or days_between(s.date, context.as_of) > options["adoption_days"]:
             continue
         direction = adoption_direction(s, aliases)

@@ -49,7 +49,7 @@ def trust_safety(platform: PlatformEvidence, context: Context) -> Result:
     half_life = float(options["half_life_days"])
     load = 0.0
     cited: list[str] = []
-    grouped = stories(platform.signals, kinds)
+    grouped = stories(platform.of_kinds(kinds), kinds)
     for story in grouped.values():
         first = min(story, key=lambda s: s.date)
         weight = kinds[first.kind] * decay(days_between(first.date, as_of), half_life)
