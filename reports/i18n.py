@@ -109,7 +109,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "détecte ensuite toute modification ou troncature du registre."
         ),
         "head_hash_none": "Le registre des décisions est vide.",
-        "candidates": "Nouveaux réseaux repérés",
+        "candidates": "4. Nouveaux réseaux repérés",
         "candidates_intro": (
             "Réseaux cités dans l'actualité mais absents du catalogue : à examiner avant "
             "l'édition suivante (vigie candidates promote NOM)."
@@ -120,7 +120,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "col_first_seen": "Première mention",
         "col_last_seen": "Dernière mention",
         "col_example": "Exemple",
-        "method": "4. Méthode",
+        "method": "5. Méthode",
         "method_profile": "Profil de cibles : {profile}",
         "method_audiences": "Cibles et priorités",
         "col_priority": "Priorité",
@@ -307,7 +307,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "alteration or truncation of the log."
         ),
         "head_hash_none": "The decision log is empty.",
-        "candidates": "New networks spotted",
+        "candidates": "4. New networks spotted",
         "candidates_intro": (
             "Networks mentioned in the news but not in the catalogue yet: to examine before the "
             "next edition (vigie candidates promote NAME)."
@@ -318,7 +318,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "col_first_seen": "First seen",
         "col_last_seen": "Last seen",
         "col_example": "Example",
-        "method": "4. Method",
+        "method": "5. Method",
         "method_profile": "Audience profile: {profile}",
         "method_audiences": "Target audiences and priorities",
         "col_priority": "Priority",

@@ -6,6 +6,7 @@ Scrapy's reactor cannot be restarted in a process, so a collect run is exactly o
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -105,6 +106,10 @@ def _crawl(
     from scrapy.crawler import AsyncCrawlerProcess
 
     process = AsyncCrawlerProcess(settings)
+    # A robots.txt that cannot be fetched is logged by Scrapy with a full traceback, although
+    # the source's own request then fails and is reported cleanly (stderr summary, saved on
+    # the source): keep that middleware quiet so a failing site costs one clear line.
+    logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
     for kind, tasks in sorted(by_kind.items()):
         process.crawl(registry[kind], sources=tasks, catalogue=catalogue)
     process.start()

@@ -84,3 +84,11 @@ def test_command_outside_a_workspace_is_a_clear_error(tmp_path: Path, run) -> No
     assert result.exit_code == 2
     assert "vigie init" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_init_with_an_unknown_profile_is_refused(tmp_path: Path, run) -> None:
+    result = run("init", "--profile", "jeunesse")
+    assert result.exit_code == 2
+    assert "unknown profile 'jeunesse'" in result.stderr
+    assert "profiles/jeunesse.toml" in result.stderr
+    assert not (tmp_path / "ws" / "vigie.toml").exists()

@@ -157,10 +157,10 @@ def test_summary_lists_every_platform_with_verdict_and_movement(
 
 
 def test_sections_and_banner_in_both_languages(html_fr: Rendered, html_en: Rendered) -> None:
-    for heading in ("1. Synthèse", "2. Fiches par réseau social", "3. Décisions", "4. Méthode",
-                    "Nouveaux réseaux repérés", "Exemple de démonstration"):  # fmt: skip
+    for heading in ("1. Synthèse", "2. Fiches par réseau social", "3. Décisions", "5. Méthode",
+                    "4. Nouveaux réseaux repérés", "Exemple de démonstration"):  # fmt: skip
         assert heading in html_fr.text
-    for heading in ("1. Summary", "3. Decisions", "4. Method", "New networks spotted",
+    for heading in ("1. Summary", "3. Decisions", "5. Method", "4. New networks spotted",
                     "Demonstration sample"):  # fmt: skip
         assert heading in html_en.text
     assert "rejoindre" not in html_en.text

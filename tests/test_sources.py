@@ -138,3 +138,11 @@ def test_disable_unknown_source_is_exit_2(workspace: Path, run) -> None:
     result = run("sources", "disable", "nope")
     assert result.exit_code == 2
     assert "unknown source 'nope'" in result.stderr
+
+
+def test_a_url_already_registered_is_refused(workspace: Path, run) -> None:
+    before = db_snapshot(workspace / "vigie.db")
+    result = run("sources", "add", "--kind", "feed", "--url", "https://www.numerama.com/feed/")
+    assert result.exit_code == 2
+    assert "already registered as source 'numerama'" in result.stderr
+    assert db_snapshot(workspace / "vigie.db") == before

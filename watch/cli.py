@@ -188,6 +188,17 @@ def init(
     from watch.bootstrap import init_workspace
     from watch.config import CityConfig
 
+    if profile != "default":
+        from criteria.profiles import load_profile
+        from watch.errors import InputError
+
+        try:
+            load_profile(None, profile)
+        except InputError as exc:
+            raise InputError(
+                f"{exc}; to use a profile of your own, run init with the default profile, "
+                f"write profiles/{profile}.toml in the workspace, then set [profile] name"
+            ) from None
     root = app.root
     name = city or root.name.replace("-", " ").replace("_", " ").strip().title() or "Ma ville"
     city_config = CityConfig(

@@ -106,6 +106,9 @@ def add_source(
     url = check_url(url, template=kind in ("pageviews", "account"))
     with store.session() as session:
         _validate(session, kind, source_id, platform)
+        same = session.exec(select(Source.id).where(Source.url == url, Source.kind == kind)).first()
+        if same is not None:
+            raise InputError(f"{url} is already registered as source {same!r}")
         source = Source(
             id=source_id or suggest_id(session, url),
             kind=kind,
