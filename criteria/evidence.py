@@ -21,19 +21,9 @@ from sqlmodel import Session, col, select
 
 from criteria.horizons import SignalNeed
 from watch.clock import ensure_utc, isoformat
+from watch.decisions import STATUS_AFTER  # an accepted decision sets the status
 from watch.models import Decision, Fact, Metric, Peer, PeerPresence, Platform, Signal
 from watch.store import Store
-
-# Status a platform takes after an accepted decision (same mapping as the decision archive).
-STATUS_AFTER = {
-    "join": "joined",
-    "pilot": "joined",
-    "keep": "joined",
-    "reduce": "joined",
-    "leave": "left",
-    "decline": "declined",
-    "watch": "watching",
-}
 
 
 @dataclass(frozen=True, slots=True)
