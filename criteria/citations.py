@@ -14,6 +14,7 @@ explanation, so a reader can still find it (same platform, same kind, those date
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import replace
 from datetime import datetime
 
@@ -28,8 +29,9 @@ COUNTED_KINDS = ("signal", "peer_presence")
 def evidence_date(evidence: EvidenceSet, evidence_id: str) -> datetime | None:
     """When a piece of evidence was published or observed (None: timeless or unknown)."""
     kind, _, key = evidence_id.partition(":")
-    if kind == "signal" and key.isdigit() and int(key) in evidence.signals_by_id:
-        return evidence.signals_by_id[int(key)].date
+    if kind == "signal":  # the common case: momentum cites every news item it counts
+        signal = evidence.signals_by_id.get(int(key)) if key.isdigit() else None
+        return None if signal is None else signal.date
     if kind == "peer_presence" and key.isdigit() and int(key) in evidence.presences_by_id:
         return evidence.presences_by_id[int(key)].first_seen_at
     if kind == "metric" and key.isdigit() and int(key) in evidence.metrics_by_id:
@@ -57,12 +59,13 @@ def limit_evidence(result: Result, evidence: EvidenceSet, limit: int) -> Result:
     room = max(limit - len(figures), 0)
     # Each date looked up once (momentum counts tens of thousands of items).
     moments = {e: evidence_date(evidence, e) for e in counted_set}
-    # Newest first; on a tie, the criterion's own order.
-    dated = sorted(
-        enumerate(counted), key=lambda item: (_timestamp(moments[item[1]]), -item[0]), reverse=True
-    )
-    listed_counted = {e for _, e in dated[:room]}
-    left_out = [e for _, e in dated[room:]]
+    # Newest first; on a tie, the criterion's own order. Only the `room` newest are ordered
+    # (heapq.nlargest is sorted(..., reverse=True)[:room] without sorting them all).
+    stamps = {e: _timestamp(m) for e, m in moments.items()}
+    newest = heapq.nlargest(room, enumerate(counted), key=lambda item: (stamps[item[1]], -item[0]))
+    listed_counted = {e for _, e in newest}
+    listed_at = {i for i, _ in newest}
+    left_out = [e for i, e in enumerate(counted) if i not in listed_at]
     if not left_out:
         return result
     kept = tuple(e for e in ids if e in listed_counted or e not in counted_set)

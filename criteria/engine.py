@@ -24,7 +24,7 @@ from criteria.aggregate import (
 from criteria.citations import limit_evidence
 from criteria.confidence import confidence
 from criteria.evidence import EvidenceSet, PlatformEvidence, load_evidence
-from criteria.horizons import signal_needs
+from criteria.horizons import metric_windows, signal_needs
 from criteria.profiles import Profile
 from criteria.registry import Context, Criterion, Result, registry
 from criteria.sensitivity import Flip, smallest_flip, stability
@@ -152,7 +152,9 @@ def evaluate(
     moment = ensure_utc(as_of) if as_of is not None else now
     names = list(profile.weights)
     needs = signal_needs(names, profile.options)
-    evidence = load_evidence(store, as_of=moment, past=as_of is not None, signal_needs=needs)
+    windows = metric_windows(names, profile.options) if needs is not None else None
+    evidence = load_evidence(store, as_of=moment, past=as_of is not None, signal_needs=needs,
+                             metric_windows=windows)  # fmt: skip
     errors: list[str] = []
     results = _score_all(evidence, profile, names, errors)
     rows = [_platform_score(evidence.platforms[s], results[s], profile) for s in evidence.platforms]

@@ -7,15 +7,30 @@ was available at that instant, so a past quarter can be re-scored as it would ha
 
 from __future__ import annotations
 
+import json
+import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from operator import attrgetter
+from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import String, and_, case, func, true, type_coerce
+from sqlalchemy import (
+    ARRAY,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    or_,
+    true,
+    type_coerce,
+)
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -111,6 +126,13 @@ class PlatformEvidence:
     # Items telling each story among this platform's signals, over the whole history up to
     # as_of, read or not (filled by load_evidence; empty: count them among ``signals``).
     cluster_sizes: dict[str, int] = field(default_factory=dict)
+    # Largest value of a windowed metric before its window (``load_evidence(metric_windows=)``),
+    # counted in SQL: app ranks are read over two quarters, "outside the chart" needs the
+    # largest rank ever seen.
+    metric_max_before: dict[str, float] = field(default_factory=dict)
+    # Stories too old to be cited, summed in SQL instead of read (SignalNeed.aggregate_after),
+    # by (kinds, half_life, aggregate_after) of the need.
+    old_stories: dict[tuple[frozenset[str], float, float], OldStories] = field(default_factory=dict)
     # Built on first use from ``signals`` (rebuilt if that list is replaced or grows).
     _index: _SignalIndex | None = field(default=None, init=False, repr=False, compare=False)
     # What the criteria work out from this platform's evidence and share (e.g. which titles
@@ -120,6 +142,19 @@ class PlatformEvidence:
     @property
     def slug(self) -> str:
         return self.info.slug
+
+    def names(self, title: str) -> bool:
+        """Whether ``title`` names the platform (:func:`names_pattern`), remembered: momentum,
+        maturity and the loader test the same milestone titles, tens of thousands on a
+        ten-year store."""
+        memo = self.memo.get("names_platform")
+        if memo is None:
+            memo = self.memo["names_platform"] = (names_pattern(self.info), {})
+        pattern, seen = memo
+        found = seen.get(title)
+        if found is None:
+            found = seen[title] = pattern.search(title) is not None
+        return found
 
     def _signal_index(self) -> _SignalIndex:
         index = self._index
@@ -154,6 +189,22 @@ class PlatformEvidence:
             return self.news_counts[days]
         dates = [s.date for s in self.signals if (as_of - s.date).total_seconds() / 86400.0 <= days]
         return len(dates), max(dates, default=None)
+
+
+def names_pattern(info: PlatformInfo) -> re.Pattern[str]:
+    """The platform's name, slug or aliases as whole words: a milestone whose title names none of
+    them is about something else (another network, a city's account) attached to this one."""
+    words = sorted({w for w in (info.name, info.slug, *info.aliases) if w}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(map(re.escape, words)) + r")(?!\w)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class OldStories:
+    """Stories first told before ``before`` (and after the need's horizon), weighed only:
+    per kind of their first item, how many and the sum of ``0.5 ** (age / half_life)``."""
+
+    before: datetime
+    by_kind: dict[str, tuple[int, float]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +327,7 @@ def load_evidence(
     as_of: datetime,
     past: bool = False,
     signal_needs: list[SignalNeed] | None = None,
+    metric_windows: dict[str, float] | None = None,
 ) -> EvidenceSet:
     """Read every platform's evidence, as it stood at ``as_of`` when ``past`` is set.
 
@@ -287,6 +339,8 @@ def load_evidence(
     ``signal_needs`` (see :mod:`criteria.horizons`) limits the signals read to the kinds and
     horizons the criteria use; None reads them all. Story sizes are counted over the whole
     history, and trust's stories are read whole (their first date is that of the history).
+    ``metric_windows`` reads those metrics over their last N days only (with the largest
+    value before, in ``PlatformEvidence.metric_max_before``).
     """
     as_of = ensure_utc(as_of)
     known_by = as_of if past else datetime.max.replace(tzinfo=UTC)
@@ -295,7 +349,7 @@ def load_evidence(
         signals, clusters = _signals(session, as_of if past else None, platforms, as_of=as_of,
                                      needs=signal_needs)  # fmt: skip
         _news_counts(session, as_of, as_of if past else None, platforms, signal_needs)
-        metrics = _metrics(session, as_of, platforms)
+        metrics = _metrics(session, as_of, platforms, metric_windows or {})
         facts = _facts(session, known_by, platforms)
         presences, peers_total = _presences(session, known_by, platforms)
     return EvidenceSet(
@@ -329,6 +383,8 @@ def plain_datetime(value: Any) -> datetime:
 
 
 _SIGNAL = Signal.__table__.c  # type: ignore[attr-defined]
+_DATE_COLUMNS = (_SIGNAL.published_at, _SIGNAL.fetched_at)
+_DATE_ID = itemgetter(5, 0)  # a SignalRow's (date, id): the order of PlatformEvidence.signals
 # Dates as plain values (no type decorator per row): parsed once by plain_datetime().
 _SIGNAL_COLUMNS = (
     _SIGNAL.id, _SIGNAL.platform, _SIGNAL.kind, _SIGNAL.title, _SIGNAL.url,
@@ -364,7 +420,8 @@ def _signal_rows(
         needs = [SignalNeed(None, None)]
     # Every kind is read over the broadest window; narrower reads (kinds, figures) then only
     # need what lies before it, so that no row is fetched twice.
-    broad = [n.days for n in needs if n.kinds is None and n.units is None and not n.count_only]
+    broad = [n.days for n in needs if n.kinds is None and n.units is None and not n.count_only
+             and n.title_words is None]  # fmt: skip
     broad_since = None
     if broad and None not in broad:
         broad_since = as_of - timedelta(days=max(d or 0.0 for d in broad))
@@ -372,8 +429,10 @@ def _signal_rows(
     for need in needs:
         if need.count_only:
             continue
-        since = None if need.days is None else as_of - timedelta(days=need.days)
-        before = None if (need.kinds is None and need.units is None) else broad_since
+        days = need.read_days
+        since = None if days is None else as_of - timedelta(days=days)
+        narrow = need.kinds is not None or need.units is not None or need.title_words is not None
+        before = broad_since if narrow else None
         if before is not None and since is not None and since >= before:
             continue  # inside the broad window, already read
         if since is None and known_by is None and before is None:
@@ -381,14 +440,161 @@ def _signal_rows(
         else:
             ranges = _dated_between(since, known_by, before)
         for dates in ranges:
-            where = [dates]
-            if need.kinds is not None:
-                where.append(_SIGNAL.kind.in_(sorted(need.kinds)))
-            if need.units is not None:
-                where += [_SIGNAL.value > 0, _SIGNAL.unit.in_(sorted(need.units))]
-            for row in _rows(session, _SIGNAL_COLUMNS, *where):
+            for row in _rows(session, _SIGNAL_COLUMNS, dates, *_need_filters(need)):
                 found[row[0]] = row
     return found
+
+
+def _need_filters(need: SignalNeed) -> list[Any]:
+    where: list[Any] = []
+    if need.kinds is not None:
+        where.append(_SIGNAL.kind.in_(sorted(need.kinds)))
+    if need.units is not None:
+        where += [_SIGNAL.value > 0, _SIGNAL.unit.in_(sorted(need.units))]
+    if need.title_words is not None:
+        # ilike: ILIKE on PostgreSQL, lower() LIKE lower() on SQLite; ASCII case-insensitive
+        # on both, like the criterion's pattern.
+        where.append(or_(*(_SIGNAL.title.ilike(f"%{w}%") for w in sorted(need.title_words))))
+    return where
+
+
+def _fallbacks(
+    session: Session,
+    as_of: datetime,
+    known_by: datetime | None,
+    platforms: dict[str, PlatformEvidence],
+    rows: dict[int, tuple],
+    needs: list[SignalNeed],
+) -> None:
+    """Every figure of the platforms with none naming them within a need's ``fallback_days``
+    (added to ``rows``): the criterion then reads the whole history of their figures."""
+    for need in needs:
+        if need.fallback_days is None:
+            continue
+        recent: set[str] = set()
+        for row in rows.values():
+            platform = platforms.get(row[1])
+            if (
+                platform is None
+                or row[1] in recent
+                or (need.kinds is not None and row[2] not in need.kinds)
+                or not (row[8] is not None and row[8] > 0)
+                or (need.units is not None and row[9] not in need.units)
+            ):
+                continue
+            age = (as_of - plain_datetime(row[5] or row[6])).total_seconds() / 86400.0
+            if age <= need.fallback_days and platform.names(row[3]):
+                recent.add(row[1])
+        lacking = sorted(set(platforms) - recent)
+        ranges = [true()] if known_by is None else _dated_between(None, known_by)
+        for start in range(0, len(lacking), 500):
+            chunk = lacking[start : start + 500]
+            for dates in ranges:
+                where = [dates, _SIGNAL.platform.in_(chunk), *_need_filters(need)]
+                for row in _rows(session, _SIGNAL_COLUMNS, *where):
+                    rows[row[0]] = row
+
+
+def _old_stories(
+    session: Session,
+    as_of: datetime,
+    known_by: datetime | None,
+    platforms: dict[str, PlatformEvidence],
+    needs: list[SignalNeed],
+) -> None:
+    """Sum in SQL the stories of aggregated needs (``SignalNeed.aggregate_after``) first told
+    between the need's horizon and ``aggregate_after`` days ago, as the criterion would weigh
+    their rows: a story is a cluster of the platform (else one signal), dated by its first item
+    (date, then id) over the whole history up to ``known_by``, weighing
+    ``0.5 ** (age / half_life)``. Only one row per platform and kind, or per story, is read."""
+    dialect = session.connection().dialect.name
+    for need in needs:
+        if need.aggregate_after is None or need.kinds is None or need.half_life is None:
+            continue
+        kinds = sorted(need.kinds)
+        since = None if need.days is None else as_of - timedelta(days=need.days)
+        before = as_of - timedelta(days=need.aggregate_after)
+        sums: dict[str, dict[str, list[float]]] = defaultdict(dict)
+        # Signals outside any story are their own story: counted and weighed in SQL.
+        for column, dates in zip(_DATE_COLUMNS, _dated_between(since, known_by, before),
+                                 strict=True):  # fmt: skip
+            weight = func.power(0.5, _age_days(dialect, as_of, column) / need.half_life)
+            query = (
+                sa_select(_SIGNAL.platform, _SIGNAL.kind, func.count(), func.sum(weight))
+                # `cluster_id || ''`: an index on cluster_id would scan every signal outside a
+                # story, not the few of these kinds and dates.
+                .where(dates, _SIGNAL.kind.in_(kinds), _SIGNAL.cluster_id.concat("").is_(None))
+                .group_by(_SIGNAL.platform, _SIGNAL.kind)
+            )
+            for platform, kind, count, total in session.connection().execute(query):
+                entry = sums[platform].setdefault(kind, [0, 0.0])
+                entry[0] += count
+                entry[1] += float(total or 0.0)
+        # Stories with an item since the horizon: each one's first item over its whole history
+        # (a key "date|id|kind" that sorts as the criterion's order), kept when told before
+        # `before` (younger ones are read as rows).
+        touched = sa_select(_SIGNAL.cluster_id).where(
+            _SIGNAL.kind.in_(kinds), _SIGNAL.cluster_id.is_not(None),
+            or_(*_dated_between(since, known_by)),
+        )  # fmt: skip
+        if known_by is None:
+            ranges = [(func.coalesce(*_DATE_COLUMNS), true())]
+        else:
+            ranges = list(zip(_DATE_COLUMNS, _dated_between(None, known_by), strict=True))
+        first: dict[tuple[str, str], str] = {}
+        limit = (
+            before.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+        )
+        for column, dates in ranges:
+            # The kind is tested in the aggregate, not in WHERE: a kind filter steers SQLite
+            # to the kind index and a scan of every story of that kind.
+            key = func.min(case((_SIGNAL.kind.in_(kinds), _first_key(dialect, column)),
+                                else_=None))  # fmt: skip
+            # Stories first told since `before` are read as rows: left out here (the key
+            # starts with the date, in the same text form as `limit`).
+            query = (
+                sa_select(_SIGNAL.platform, _SIGNAL.cluster_id, key)
+                .where(dates, _SIGNAL.cluster_id.in_(touched))
+                .group_by(_SIGNAL.platform, _SIGNAL.cluster_id)
+                .having(key < limit)
+            )
+            for platform, cluster, found in session.connection().execute(query).all():
+                if found is not None and platform in platforms:
+                    known = first.get((platform, cluster))
+                    if known is None or found < known:
+                        first[(platform, cluster)] = found
+        for (platform, _cluster), found in first.items():
+            text, _id, kind = found.split("|")
+            date = plain_datetime(text)
+            if date < before:
+                age = max((as_of - date).total_seconds() / 86400.0, 0.0)
+                entry = sums[platform].setdefault(kind, [0, 0.0])
+                entry[0] += 1
+                entry[1] += 0.5 ** (age / need.half_life)
+        key_of_need = (need.kinds, need.half_life, need.aggregate_after)
+        for slug, evidence in platforms.items():
+            by_kind = {k: (int(n), total) for k, (n, total) in sums.get(slug, {}).items()}
+            evidence.old_stories[key_of_need] = OldStories(before, by_kind)
+
+
+def _age_days(dialect: str, as_of: datetime, column: Any) -> Any:
+    """SQL for the age in days of ``column`` at ``as_of``."""
+    if dialect == "sqlite":
+        moment = as_of.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
+        return func.julianday(moment) - func.julianday(type_coerce(column, String))
+    return func.extract("epoch", literal(as_of) - column) / 86400.0
+
+
+def _first_key(dialect: str, column: Any) -> Any:
+    """``date|id|kind`` as text of fixed-width fields: its minimum is the first item of a
+    story (by date, then id) on both backends."""
+    if dialect == "sqlite":
+        date = type_coerce(column, String)  # stored as "YYYY-MM-DD HH:MM:SS.ffffff"
+        ident = func.printf("%012d", _SIGNAL.id)
+    else:
+        date = func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24:MI:SS.US")
+        ident = func.lpad(cast(_SIGNAL.id, String), 12, "0")
+    return date.concat("|").concat(ident).concat("|").concat(_SIGNAL.kind)
 
 
 def _signals(
@@ -403,19 +609,31 @@ def _signals(
     they tell (every item up to ``known_by``, read or not)."""
     found: dict[int, SignalRow] = {}
     rows = _signal_rows(session, as_of, known_by, needs)
+    if needs is not None:
+        _fallbacks(session, as_of, known_by, platforms, rows, needs)
+        _old_stories(session, as_of, known_by, platforms, needs)
     if needs is None:
         sizes = Counter(row[10] for row in rows.values() if row[10] and row[1] in platforms)
     else:
         whole = sorted({k for n in needs if n.whole_stories for k in (n.kinds or ())})
         sizes = Counter(_stories(session, known_by, platforms, rows, whole))
+    make = SignalRow._make
+    parse = datetime.fromisoformat
     for row in rows.values():
         if row[1] not in platforms:
             continue
-        date = plain_datetime(row[5] or row[6])
-        signal = SignalRow(row[0], row[1], row[2], row[3], row[4], date, *row[7:])
-        found[signal.id] = signal
-    for signal in sorted(found.values(), key=attrgetter("date", "id")):
-        platforms[signal.platform].signals.append(signal)
+        raw = row[5] or row[6]
+        # The common case inline (a hundred thousand rows): SQLite's naive UTC text.
+        date = parse(raw + "+00:00") if raw.__class__ is str and len(raw) == 26 else None
+        if date is None:
+            date = plain_datetime(raw)
+        found[row[0]] = make((row[0], row[1], row[2], row[3], row[4], date, *row[7:]))
+    by_platform: dict[str, list[SignalRow]] = defaultdict(list)
+    for signal in found.values():
+        by_platform[signal.platform].append(signal)
+    for slug, signals in by_platform.items():
+        signals.sort(key=_DATE_ID)
+        platforms[slug].signals.extend(signals)
     return found, dict(sizes)
 
 
@@ -426,30 +644,36 @@ def _news_counts(
     platforms: dict[str, PlatformEvidence],
     needs: list[SignalNeed] | None,
 ) -> None:
-    """Fill ``news_counts`` for the windows counted in SQL (``count_only`` needs): a
-    ``COUNT(*) ... GROUP BY platform`` served by ``ix_signal_platform_published``."""
-    for need in needs or ():
-        if not need.count_only or need.days is None:
-            continue
-        since = as_of - timedelta(days=need.days)
-        counts: dict[str, tuple[int, datetime | None]] = {}
-        for column, dates in zip(
-            (_SIGNAL.published_at, _SIGNAL.fetched_at), _dated_between(since, known_by),
-            strict=True,
-        ):  # fmt: skip
-            query = (
-                sa_select(_SIGNAL.platform, func.count(), func.max(type_coerce(column, String)))
-                .where(dates)
-                .group_by(_SIGNAL.platform)
-            )
-            for platform, count, newest in session.connection().execute(query):
-                before, latest = counts.get(platform, (0, None))
-                newest = plain_datetime(newest) if newest is not None else None
-                if latest is None or (newest is not None and newest > latest):
-                    latest = newest
-                counts[platform] = (before + count, latest)
-        for slug, evidence in platforms.items():
-            evidence.news_counts[need.days] = counts.get(slug, (0, None))
+    """Fill ``news_counts`` for the windows counted in SQL (``count_only`` needs): one pass
+    over the longest window, ``COUNT(*)`` per shorter one, ``GROUP BY platform``, on the
+    ``(platform, published_at)`` index (every window ends at ``known_by``, so the newest item
+    of a window that has any is the newest of all)."""
+    windows = sorted({n.days for n in needs or () if n.count_only and n.days is not None})
+    if not windows:
+        return
+    starts = {days: as_of - timedelta(days=days) for days in windows}
+    counts: dict[str, list[Any]] = {}
+    slugs = _SIGNAL.platform.in_(sorted(platforms))
+    for column, dates in zip(
+        _DATE_COLUMNS, _dated_between(starts[windows[-1]], known_by), strict=True
+    ):
+        per_window = [func.sum(case((column >= starts[d], 1), else_=0)) for d in windows[:-1]]
+        query = (
+            sa_select(_SIGNAL.platform, *per_window, func.count(),
+                      func.max(type_coerce(column, String)))
+            .where(slugs, dates)
+            .group_by(_SIGNAL.platform)
+        )  # fmt: skip
+        for platform, *found, newest in session.connection().execute(query).all():
+            known = counts.setdefault(platform, [[0] * len(windows), None])
+            known[0] = [a + int(b or 0) for a, b in zip(known[0], found, strict=True)]
+            newest = plain_datetime(newest) if newest is not None else None
+            if known[1] is None or (newest is not None and newest > known[1]):
+                known[1] = newest
+    for slug, evidence in platforms.items():
+        numbers, newest = counts.get(slug, [[0] * len(windows), None])
+        for days, count in zip(windows, numbers, strict=True):
+            evidence.news_counts[days] = (count, newest if count else None)
 
 
 def _stories(
@@ -468,23 +692,27 @@ def _stories(
     wanted = sorted({row[10] for row in rows.values() if row[10]})
     loaded = Counter(row[10] for row in rows.values() if row[10] and row[2] in whole_kinds)
     ranges = [true()] if known_by is None else _dated_between(None, known_by)
-    per_platform: Counter[tuple[str, str]] = Counter()
-    partial: list[str] = []
+    per_platform: dict[tuple[str, str], int] = {}
+    stored: dict[str, int] = {}
     whole = func.sum(case((_SIGNAL.kind.in_(whole_kinds or [""]), 1), else_=0))
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        stored: Counter[str] = Counter()
+    dialect = session.connection().dialect.name
+    # One query for tens of thousands of stories: the ids go as one parameter (a JSON list
+    # on SQLite, an array on PostgreSQL), not as thousands of bound values.
+    chunk = 50_000
+    for start in range(0, len(wanted), chunk):
+        ids = _one_parameter(dialect, wanted[start : start + chunk])
         for dates in ranges:
             query = (
                 sa_select(_SIGNAL.cluster_id, _SIGNAL.platform, func.count(), whole)
-                .where(_SIGNAL.cluster_id.in_(chunk), dates)
+                .where(_SIGNAL.cluster_id.in_(ids), dates)
                 .group_by(_SIGNAL.cluster_id, _SIGNAL.platform)
             )
             for cluster, platform, size, of_kinds in session.connection().execute(query).all():
-                stored[cluster] += of_kinds or 0
+                stored[cluster] = stored.get(cluster, 0) + (of_kinds or 0)
                 if platform in platforms:
-                    per_platform[(cluster, platform)] += size
-        partial += [c for c in chunk if loaded[c] and stored[c] != loaded[c]]
+                    key = (cluster, platform)
+                    per_platform[key] = per_platform.get(key, 0) + size
+    partial = [c for c, n in loaded.items() if stored.get(c, 0) != n]
     for start in range(0, len(partial), 500):
         # By cluster only (its index), the kinds filtered here: a kind filter in SQL can
         # make SQLite pick the (kind, published_at) index and scan every story of that kind.
@@ -493,15 +721,27 @@ def _stories(
             for row in _rows(session, _SIGNAL_COLUMNS, _SIGNAL.cluster_id.in_(chunk), dates):
                 if row[2] in whole_kinds:
                     rows[row[0]] = row
-    sizes: Counter[str] = Counter()
+    sizes: dict[str, int] = {}
     for (cluster, platform), size in per_platform.items():
-        sizes[cluster] += size
+        sizes[cluster] = sizes.get(cluster, 0) + size
         platforms[platform].cluster_sizes[cluster] = size
-    return dict(sizes)
+    return sizes
+
+
+def _one_parameter(dialect: str, values: list[str]) -> Any:
+    """A subquery of ``values`` bound as one parameter, for ``column.in_(...)``."""
+    if dialect == "sqlite":
+        table = func.json_each(bindparam(None, json.dumps(values), type_=String))
+        return sa_select(literal_column("value")).select_from(table)
+    array = bindparam(None, values, type_=ARRAY(String))
+    return sa_select(func.unnest(array))
 
 
 def _metrics(
-    session: Session, as_of: datetime, platforms: dict[str, PlatformEvidence]
+    session: Session,
+    as_of: datetime,
+    platforms: dict[str, PlatformEvidence],
+    windows: dict[str, float],
 ) -> dict[int, MetricRow]:
     # The hot path of `vigie score` (a daily app rank is 365 rows per platform a year): only
     # plain columns are read. A NULL value is "no number", which for a rank means outside the
@@ -520,8 +760,30 @@ def _metrics(
     ends: dict[str, datetime | None] = {}
     unparsed: list[tuple] = []
     # Platform-level series only: per-subject rows (followers of each peer's account) can be
-    # numerous on an observatory and no criterion reads them.
-    for row in _rows(session, columns, col(Metric.subject) == ""):
+    # numerous on an observatory and no criterion reads them. A windowed metric is read from
+    # the first day of the year its window starts (periods are "YYYY", "YYYY-MM" or
+    # "YYYY-MM-DD": as text, every period that can end in the window sorts after that year).
+    platform_level = col(Metric.subject) == ""
+    reads: list[Any] = [and_(platform_level, col(Metric.metric).not_in(sorted(windows)))]
+    # The platforms named, so that the (platform, metric, subject, period) key serves the
+    # windowed reads instead of a scan of every metric.
+    slugs = col(Metric.platform).in_(sorted(platforms))
+    starts: dict[str, str] = {}
+    for name, days in sorted(windows.items()):
+        starts[name] = str((as_of - timedelta(days=days)).year)
+        reads.append(and_(slugs, col(Metric.metric) == name, platform_level,
+                          col(Metric.period) >= starts[name]))  # fmt: skip
+        older = (
+            sa_select(col(Metric.platform), func.max(col(Metric.value)))
+            .where(slugs, col(Metric.metric) == name, platform_level,
+                   col(Metric.period) < starts[name], col(Metric.value).is_not(None))
+            .group_by(col(Metric.platform))
+        )  # fmt: skip
+        for platform, largest in session.connection().execute(older):
+            if platform in platforms and largest is not None:
+                platforms[platform].metric_max_before[name] = float(largest)
+    rows = [row for where in reads for row in _rows(session, columns, where)]
+    for row in rows:
         mid, platform, name, value, period, subject, source_id = row
         if platform not in platforms:
             continue

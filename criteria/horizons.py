@@ -23,6 +23,15 @@ from typing import Any
 # not imported from the criteria, so that loading the horizons never imports a criterion.
 USER_UNITS = ("users", "mau", "accounts")
 SCALE_UNITS = ("users", "mau", "dau", "accounts")
+# Words of an outage headline (maturity). The criterion matches them as whole words, ASCII
+# letters in any case; the store is asked for titles containing one of them (SQL LIKE, also
+# ASCII case-insensitive), a superset of what the criterion keeps.
+OUTAGE_WORDS = ("panne", "outage", "down", "indisponible", "inaccessible", "coupure")
+
+# trust_safety cites a story while it weighs at least a quarter of a fresh one (two half-lives,
+# a year with the defaults); older stories count in its load without being listed, and are
+# summed in SQL instead of read (criteria/builtin/trust.py).
+TRUST_CITED_WEIGHT = 0.25
 
 # Margin added to every horizon: criteria compare ages in fractional days with `>` / `<=`.
 MARGIN_DAYS = 1.0
@@ -58,25 +67,64 @@ class SignalNeed:
     # Read every item of these kinds of each story read, whatever its date (a story's first
     # date is then that of the whole history).
     whole_stories: bool = False
+    # Only titles containing one of these words (ASCII case-insensitive): a superset filter,
+    # the criterion applies its own exact pattern.
+    title_words: frozenset[str] | None = None
+    # Figures: a platform with no figure naming it dated within ``fallback_days`` of as_of gets
+    # every figure of its history (a criterion then falls back on the newest one ever).
+    fallback_days: float | None = None
+    # With ``whole_stories``: stories whose first item is more than ``aggregate_after`` days
+    # old are not read but summed (per platform and kind of their first item: how many, and
+    # the sum of their weights ``0.5 ** (age / half_life)``) into
+    # ``PlatformEvidence.old_stories``; only younger stories are read as rows.
+    aggregate_after: float | None = None
+    half_life: float | None = None
+
+    @property
+    def read_days(self) -> float | None:
+        """How far back rows are read (the rest of an aggregated need is summed)."""
+        return self.aggregate_after if self.aggregate_after is not None else self.days
 
 
 def _momentum(options: Mapping[str, Any]) -> list[SignalNeed]:
-    # Signal volume: two windows of `signal_days`. User figures: the newest milestone figure
-    # of a series and the newest one at least 30 days before it, which may be old: every
-    # milestone figure (rare: a few a year per platform).
+    # User figures: the newest milestone figure of a series, at most `stale_days` old, and the
+    # newest one 30 to `span_days` days before it.
+    figures = float(options["stale_days"]) + float(options["span_days"]) + MARGIN_DAYS
+    days = float(options["signal_days"])
     return [
-        SignalNeed(None, 2 * float(options["signal_days"]) + MARGIN_DAYS),
-        SignalNeed(frozenset({"milestone"}), None, frozenset(USER_UNITS)),
+        # Signal volume: how many news items in the last one and two windows (counts).
+        SignalNeed(None, days, count_only=True),
+        SignalNeed(None, 2 * days, count_only=True),
+        SignalNeed(frozenset({"milestone"}), figures, frozenset(USER_UNITS)),
     ]
+
+
+def trust_cited_days(kinds: Mapping[str, float], half_life: float) -> float:
+    """Age beyond which no trust story can be cited (its weight is below
+    TRUST_CITED_WEIGHT whatever its kind): older stories only add to the load."""
+    heaviest = max((float(w) for w in kinds.values()), default=0.0)
+    if heaviest <= TRUST_CITED_WEIGHT:
+        return 0.0
+    return half_life * math.log2(heaviest / TRUST_CITED_WEIGHT)
+
+
+def trust_aggregate_after(kinds: Mapping[str, float], half_life: float) -> float:
+    """Age (days, with margin) from which trust stories are summed by the loader, not read."""
+    cited = trust_cited_days(kinds, half_life) + MARGIN_DAYS
+    return min(cited, TRUST_HALF_LIVES * half_life + MARGIN_DAYS)
 
 
 def _trust(options: Mapping[str, Any]) -> list[SignalNeed]:
-    decayed = TRUST_HALF_LIVES * float(options["half_life_days"])
+    half_life = float(options["half_life_days"])
+    decayed = TRUST_HALF_LIVES * half_life
+    kinds = dict(options["kinds"])
     return [
         # Any news within `coverage_days` says the platform is covered at all: a count.
         SignalNeed(None, float(options["coverage_days"]), count_only=True),
-        SignalNeed(frozenset(options["kinds"]), decayed + MARGIN_DAYS, whole_stories=True),
-    ]
+        # Stories that can be cited are read; older ones, weighed only, are summed in SQL.
+        SignalNeed(frozenset(kinds), decayed + MARGIN_DAYS, whole_stories=True,
+                   aggregate_after=trust_aggregate_after(kinds, half_life), half_life=half_life),
+    ]  # fmt: skip
 
 
 def _penalty_days(points: float, half_life: float) -> float:
@@ -91,12 +139,19 @@ def _maturity(options: Mapping[str, Any]) -> list[SignalNeed]:
     half_life = float(options["half_life_days"])
     shutdown = _penalty_days(float(options["shutdown_penalty"]), half_life)
     outage = _penalty_days(float(options["outage_penalty"]), half_life)
+    window = float(options["figure_days"]) + MARGIN_DAYS
     return [
-        # Scale figures: every milestone figure (the newest is used when none is recent) and
-        # the number of items telling each (per-platform cluster sizes are counted in SQL).
-        SignalNeed(frozenset({"milestone"}), None, frozenset(SCALE_UNITS)),
+        # Scale figures of the window, and the number of items telling each (per-platform
+        # cluster sizes are counted in SQL); every figure of a platform with none recent (the
+        # newest is then used).
+        SignalNeed(
+            frozenset({"milestone"}),
+            window,
+            frozenset(SCALE_UNITS),
+            fallback_days=float(options["figure_days"]),
+        ),  # fmt: skip
         SignalNeed(frozenset({"shutdown"}), shutdown),
-        SignalNeed(frozenset({"risk"}), outage),
+        SignalNeed(frozenset({"risk"}), outage, title_words=frozenset(OUTAGE_WORDS)),
     ]
 
 
@@ -121,6 +176,32 @@ NEEDS: dict[str, Callable[[Mapping[str, Any]], list[SignalNeed]]] = {
 }
 
 
+# Metrics a criterion reads over a window only (daily series: ten years of daily App Store ranks
+# are 3,650 rows per platform); every other metric is read whole.
+METRIC_WINDOWS: dict[str, Callable[[Mapping[str, Any]], dict[str, float]]] = {
+    # momentum compares the last two `rank_days` windows of a series whose newest value is at
+    # most `stale_days` old; "outside the chart" is one place below the largest rank ever
+    # seen, the older part of it taken as a maximum in SQL.
+    "momentum": lambda o: {
+        "app_rank.fr": float(o["stale_days"]) + 2 * float(o["rank_days"]) + MARGIN_DAYS
+    },
+}
+
+
+def metric_windows(
+    criteria: list[str], options: Mapping[str, Mapping[str, Any]]
+) -> dict[str, float] | None:
+    """Days of each windowed metric the criteria read (the longest asked); None when one of
+    the criteria is unknown here (read every metric whole)."""
+    windows: dict[str, float] = {}
+    for name in criteria:
+        if name not in NEEDS:
+            return None
+        for metric, days in METRIC_WINDOWS.get(name, lambda o: {})(options.get(name, {})).items():
+            windows[metric] = max(windows.get(metric, 0.0), days)
+    return windows
+
+
 def signal_needs(
     criteria: list[str], options: Mapping[str, Mapping[str, Any]]
 ) -> list[SignalNeed] | None:
@@ -142,16 +223,22 @@ def _covers(other: SignalNeed, need: SignalNeed) -> bool:
         return False
     if need.count_only:
         return other.days == need.days
+    if need.aggregate_after is not None or other.title_words is not None:
+        return False  # an aggregate is computed from its own read; a filtered read is partial
+    if need.fallback_days is not None and other.days is not None:
+        return False  # only a read of the whole history covers a fallback
+    days = other.read_days
     return (
         _within(need.kinds, other.kinds)
         and _within(need.units, other.units)
-        and (other.days is None or (need.days is not None and need.days <= other.days))
+        and (days is None or (need.days is not None and need.days <= days))
     )
 
 
 def _merge(needs: list[SignalNeed]) -> list[SignalNeed]:
     """Drop reads another one already covers (same or every kind or unit, same or longer
-    horizon); figures of one kind asked with two unit lists are read once, with both."""
+    horizon); figures of one kind asked with two unit lists are read once, with both (and the
+    fallback of the one whose units include the others')."""
     figures = [n for n in needs if n.units is not None and not n.count_only]
     if figures:
         needs = [n for n in needs if n not in figures]
@@ -159,7 +246,16 @@ def _merge(needs: list[SignalNeed]) -> list[SignalNeed]:
             same = [n for n in figures if n.kinds == kinds]
             days = None if any(n.days is None for n in same) else max(n.days or 0 for n in same)
             units = frozenset().union(*(n.units or () for n in same))
-            needs.append(SignalNeed(kinds, days, units))
+            fallbacks = [n for n in same if n.fallback_days is not None]
+            if not fallbacks:
+                needs.append(SignalNeed(kinds, days, units))
+            elif len(fallbacks) == 1 and fallbacks[0].units == units:
+                # A figure "within F days" of the union of units is one of these units.
+                needs.append(
+                    SignalNeed(kinds, days, units, fallback_days=fallbacks[0].fallback_days)
+                )
+            else:
+                needs.extend(same)
     kept: list[SignalNeed] = []
     order = sorted(
         set(needs),

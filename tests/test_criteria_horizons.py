@@ -22,7 +22,7 @@ from criteria.horizons import (
     signal_needs,
 )
 from criteria.profiles import load_profile
-from watch.models import Signal
+from watch.models import Metric, Signal
 from watch.workspace import Workspace
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -56,8 +56,11 @@ def ws(workspace: Path, database_backend: str) -> Workspace:
                 extra = {"value": float(rng.randrange(1, 900)) * 1e5,
                          "unit": rng.choice(("users", "mau", "downloads"))}  # fmt: skip
                 title = f"{name} passes {extra['value']:.0f} users" + rng.choice(("", " in France"))
-            elif kind == "risk" and rng.random() < 0.3:
-                title = f"{name} outage across Europe"
+            elif kind == "risk" and rng.random() < 0.4:
+                # Outage headlines, and near misses the store's LIKE lets through.
+                title = rng.choice((f"{name} outage across Europe", f"PANNE générale sur {name}",
+                                    f"{name} est Down", f"{name} dépanne ses serveurs",
+                                    f"Countdown to the {name} vote", f"Coupures chez {name}"))  # fmt: skip
             elif kind == "adoption":
                 title = f"Une ville rejoint {name}"
             if rng.random() < 0.3:
@@ -66,12 +69,38 @@ def ws(workspace: Path, database_backend: str) -> Workspace:
         # A story told years apart: its size counts items outside every horizon read.
         add(platform, "milestone", 2900, f"{name} passes 4000000 users", value=4e6,
             unit="users", cluster_id=f"{platform}-far")  # fmt: skip
-        add(platform, "other", 3, cluster_id=f"{platform}-far")
+        add(platform, "shutdown", 3, cluster_id=f"{platform}-far")
         add(platform, "other", 2950, cluster_id=f"{platform}-far")
+    # Platforms whose only figures naming them are older than maturity's window: it falls back
+    # on the newest one ever (one just outside the window; for TikTok, which has no cited scale
+    # figure, implausibly small beside the older ones), beside recent figures of a city's
+    # account that do not name the network.
+    old_figures = {"threads": (3e7, 2e7, 1e7, 9e6), "tiktok": (3e5, 5e7, 4e7, 6e7)}
+    for platform, name in (("threads", "Threads"), ("tiktok", "TikTok")):
+        for days, value in zip((730.5, 1500, 2400, 2410), old_figures[platform], strict=True):
+            add(platform, "milestone", days, f"{name} passes {value:.0f} users", value=value,
+                unit="users")  # fmt: skip
+        add(platform, "milestone", 20, "Notre compte passe 8000 abonnés", value=8000.0,
+            unit="users")  # fmt: skip
+        add(platform, "risk", 900, f"{name} down for hours")
+    # Three years of daily App Store ranks: the deepest ranks are older than the window momentum
+    # reads (its "outside the chart" place is below them), the recent ones partly outside it.
+    metrics: list[Metric] = []
+    for days_ago in range(1, 1100):
+        day = (NOW - timedelta(days=days_ago)).date()
+        if days_ago > 1060:  # before the year the window starts in
+            value: float | None = float(rng.randrange(150, 199))
+        elif days_ago > 700:
+            value = float(rng.randrange(100, 150))
+        else:
+            value = None if rng.random() < 0.4 else float(rng.randrange(5, 60))
+        metrics.append(Metric(platform="bluesky", metric="app_rank.fr", period=day.isoformat(),
+                              value=value, observed_at=NOW - timedelta(days=days_ago - 1)))  # fmt: skip
     store = ws.open_store()
     assert store.dialect == database_backend
     with store.session() as session:
         session.add_all(rows)
+        session.add_all(metrics)
     store.dispose()
     return ws
 
@@ -172,9 +201,21 @@ def test_reads_covered_by_a_broader_one_are_merged() -> None:
     needs = signal_needs(list(profile.weights), profile.options)
     assert needs is not None
     figures = [n for n in needs if n.units is not None]
-    # Momentum's and maturity's milestone figures: one read, both unit lists.
+    # Momentum's and maturity's milestone figures: one read, both unit lists, with maturity's
+    # fallback (its units include momentum's).
     assert len(figures) == 1
     assert figures[0].units == frozenset({"users", "mau", "dau", "accounts"})
-    # Maturity's outage window (risk) is inside trust's risk and regulation window.
-    assert not [n for n in needs if n.kinds == frozenset({"risk"})]
+    assert figures[0].fallback_days == profile.options["maturity"]["figure_days"]
+    momentum = profile.options["momentum"]
+    assert figures[0].days == momentum["stale_days"] + momentum["span_days"] + MARGIN_DAYS
+    # Maturity's outage window (risk) reaches beyond the stories trust reads as rows: a read
+    # of its own, of outage headlines only.
+    (outage,) = [n for n in needs if n.kinds == frozenset({"risk"})]
+    assert outage.title_words
+    assert "panne" in outage.title_words
+    (trust,) = [n for n in needs if n.aggregate_after is not None]
+    assert trust.aggregate_after is not None
+    assert trust.days is not None
+    assert (outage.days or 0) > trust.aggregate_after
+    assert trust.aggregate_after < trust.days
     assert SignalNeed(None, 365.0, count_only=True) in needs

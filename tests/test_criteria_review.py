@@ -238,23 +238,43 @@ def test_joined_platforms_are_not_capped(ws: Workspace) -> None:
     assert item["verdict_reason"] == "score"
 
 
-def test_momentum_lists_at_most_the_limit_and_confidence_reads_everything(ws: Workspace) -> None:
+def test_a_long_evidence_list_is_capped_and_confidence_reads_everything(ws: Workspace) -> None:
+    """Trust cites every recent risk story; at most the limit is listed, the rest counted."""
     _strong_mastodon_without_audience(ws)
     store = ws.open_store()
     with store.session() as session:
         for i in range(40):
-            session.add(Signal(platform="mastodon", kind="business", title=f"Mastodon news {i}",
+            session.add(Signal(platform="mastodon", kind="risk", title=f"Mastodon news {i}",
                                published_at=NOW - timedelta(days=1 + i * 4),
                                fingerprint=f"m-news-{i}", cluster_id=f"c{i % 30}"))  # fmt: skip
     store.dispose()
     capped = _mastodon(ws, "[profile]\nevidence_per_criterion = 10\n")
     full = _mastodon(ws, "[profile]\nevidence_per_criterion = 0\n")
-    momentum, all_ids = capped["criteria"]["momentum"], full["criteria"]["momentum"]["evidence"]
-    assert len(momentum["evidence"]) == 10 < len(all_ids)
-    assert momentum["detail"]["evidence_not_listed"]["count"] == len(all_ids) - 10
-    assert set(momentum["evidence"]) <= set(all_ids)
+    trust, all_ids = (
+        capped["criteria"]["trust_safety"],
+        full["criteria"]["trust_safety"]["evidence"],
+    )
+    assert len(trust["evidence"]) == 10 < len(all_ids)
+    assert trust["detail"]["evidence_not_listed"]["count"] == len(all_ids) - 10
+    assert set(trust["evidence"]) <= set(all_ids)
     assert capped["confidence"] == full["confidence"]
     assert capped["total"] == full["total"]
+
+
+def test_momentum_counts_the_news_without_citing_each_item(ws: Workspace) -> None:
+    _strong_mastodon_without_audience(ws)
+    store = ws.open_store()
+    with store.session() as session:
+        # 23 in the last 90 days (days 1..89) besides the fixture's 15, 7 in the 90 before.
+        for i in range(30):
+            session.add(Signal(platform="mastodon", kind="business", title=f"Mastodon news {i}",
+                               published_at=NOW - timedelta(days=1 + i * 4),
+                               fingerprint=f"m-count-{i}"))  # fmt: skip
+    store.dispose()
+    momentum = _mastodon(ws)["criteria"]["momentum"]
+    assert not [e for e in momentum["evidence"] if e.startswith("signal:")]
+    assert momentum["detail"]["ratios"]["signals"] == round((38 + 1) / (7 + 1), 4)
+    assert "38 news items in 90 days against 7 before" in momentum["explanation_en"]
 
 
 @pytest.mark.parametrize(

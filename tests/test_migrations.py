@@ -31,6 +31,10 @@ def test_migrated_schema_matches_the_models(tmp_path: Path) -> None:
     for table in SQLModel.metadata.sorted_tables:
         columns = {c["name"] for c in inspector.get_columns(table.name)}
         assert columns == {c.name for c in table.columns}, table.name
+        # Named indexes too (their columns, in order): queries of a large store rely on them.
+        migrated = {i["name"]: i["column_names"] for i in inspector.get_indexes(table.name)}
+        for index in table.indexes:
+            assert migrated.get(index.name) == [c.name for c in index.columns], index.name
     engine.dispose()
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlalchemy import JSON, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from watch.clock import utcnow
@@ -106,9 +106,20 @@ class Signal(SQLModel, table=True):
     __table_args__ = (
         Index("ix_signal_platform_published", "platform", "published_at"),
         Index("ix_signal_published", "published_at"),
-        Index("ix_signal_kind_published", "kind", "published_at"),
+        # Covering: kind and date ranges that read a story id and platform (migration 0004).
+        Index("ix_signal_kind_published", "kind", "published_at", "cluster_id", "platform"),
         Index("ix_signal_source", "source_id"),
-        Index("ix_signal_cluster", "cluster_id"),
+        # Partial and covering: the items of stories, never the signals outside one.
+        Index(
+            "ix_signal_cluster",
+            "cluster_id",
+            "platform",
+            "kind",
+            "published_at",
+            "fetched_at",
+            sqlite_where=text("cluster_id IS NOT NULL"),
+            postgresql_where=text("cluster_id IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

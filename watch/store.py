@@ -8,6 +8,8 @@ database is behind the code is upgraded in place when it is opened.
 
 from __future__ import annotations
 
+import math
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +25,7 @@ from watch.errors import InputError
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Kept in step with the newest file in migrations/versions (a test checks it), so that opening a
 # store can tell "up to date" from one cheap query instead of loading Alembic on every command.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -38,6 +40,13 @@ def _check_sqlite_file(database: str | None) -> None:
             raise InputError(f"{path} is not a SQLite database (wrong file header)")
 
 
+def _power(base: float | None, exponent: float | None) -> float | None:
+    """SQLite's ``power()`` where the library was built without its math functions."""
+    if base is None or exponent is None:
+        return None
+    return math.pow(base, exponent)
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -48,6 +57,10 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        try:  # SQL math functions (criteria sum decayed weights in SQL); not in every build
+            cursor.execute("SELECT power(2, 2)")
+        except sqlite3.OperationalError:
+            dbapi_connection.create_function("power", 2, _power, deterministic=True)
         cursor.close()
 
     @event.listens_for(engine, "begin")

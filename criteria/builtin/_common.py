@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime
 
 from criteria.evidence import PlatformEvidence
+from criteria.evidence import names_pattern as evidence_names_pattern
 
 AUDIENCE_FR = {
     "youth": "jeunes",
@@ -59,25 +60,13 @@ def newest(*dates: datetime | None) -> datetime | None:
 
 
 def names_pattern(platform: PlatformEvidence) -> re.Pattern[str]:
-    """The platform's name, slug or aliases as whole words: a milestone whose title names none of
-    them is about something else (another network, a city's account) attached to this one."""
-    info = platform.info
-    words = sorted({w for w in (info.name, info.slug, *info.aliases) if w}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(" + "|".join(map(re.escape, words)) + r")(?!\w)", re.IGNORECASE)
+    """The platform's name, slug or aliases as whole words (see :func:`evidence.names_pattern`)."""
+    return evidence_names_pattern(platform.info)
 
 
 def names_platform(platform: PlatformEvidence, title: str) -> bool:
-    """Whether ``title`` names the platform (:func:`names_pattern`), remembered per platform:
-    momentum and maturity test the same milestone titles, tens of thousands on a ten-year
-    store."""
-    memo = platform.memo.get("names_platform")
-    if memo is None:
-        memo = platform.memo["names_platform"] = (names_pattern(platform), {})
-    pattern, seen = memo
-    found = seen.get(title)
-    if found is None:
-        found = seen[title] = pattern.search(title) is not None
-    return found
+    """Whether ``title`` names the platform, remembered per platform."""
+    return platform.names(title)
 
 
 # A figure said to be for France only ("en France", "in France", "French users").

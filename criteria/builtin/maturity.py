@@ -22,9 +22,11 @@ from datetime import datetime
 
 from criteria.builtin._common import clamp, days_between, decay, fact_date, names_platform
 from criteria.evidence import PlatformEvidence
+from criteria.horizons import OUTAGE_WORDS
 from criteria.registry import Context, Result, criterion, missing
 
-OUTAGE = re.compile(r"\b(panne|outage|down|indisponible|inaccessible|coupure)\b", re.IGNORECASE)
+# Whole words, ASCII letters in any case (the loader asks the store for titles containing them).
+OUTAGE = re.compile(r"\b(?a:(?i:" + "|".join(OUTAGE_WORDS) + r"))\b")
 SCALE_FACTS = ("monthly_visitors", "daily_visitors", "users_after_launch")
 SCALE_METRICS = ("users.total", "users.active_month")
 SCALE_UNITS = ("users", "mau", "dau", "accounts")
@@ -66,14 +68,16 @@ class ScaleChoice:
     larger_unvouched: int = 0  # larger figures passed over: single, uncorroborated news items
 
 
-def unnamed_figures(platform: PlatformEvidence) -> list[str]:
-    """Milestone figures attached to the platform whose title does not name it (ignored)."""
+def unnamed_figures(platform: PlatformEvidence, as_of: datetime, days: int) -> list[str]:
+    """Milestone figures of the last ``days`` attached to the platform whose title does not
+    name it (ignored)."""
     return [
         f"signal:{s.id}"
         for s in platform.of_kinds(("milestone",))
         if s.kind == "milestone"
         and s.value
         and s.unit in SCALE_UNITS
+        and days_between(s.date, as_of) <= days
         and not names_platform(platform, s.title)
     ]
 
@@ -243,7 +247,7 @@ def maturity(platform: PlatformEvidence, context: Context) -> Result:
         scale_detail["set_aside"] = [
             {"value": f.value, "evidence": f.evidence} for f in choice.set_aside
         ]
-    unnamed = unnamed_figures(platform)
+    unnamed = unnamed_figures(platform, context.as_of, options["figure_days"])
     if unnamed:
         fr.append(f"{len(unnamed)} chiffre(s) d'articles qui ne nomment pas {info.name} ignoré(s)")
         en.append(f"{len(unnamed)} figure(s) from news items not naming {info.name} ignored")

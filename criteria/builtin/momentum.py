@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from criteria.builtin._common import days_between, names_platform, ratio_score, scope_of
 from criteria.evidence import MetricRow, PlatformEvidence
@@ -17,7 +17,6 @@ from criteria.registry import Context, Result, criterion, missing
 
 USER_METRICS = ("users.total", "users.active_month")
 USER_UNITS = ("users", "mau", "accounts")
-FOREVER = datetime.max.replace(tzinfo=UTC)  # no upper bound: future-dated news counts as recent
 
 
 @dataclass(frozen=True)
@@ -66,8 +65,10 @@ def app_rank(platform: PlatformEvidence, as_of: datetime, options: dict) -> Read
     ranked = [m.value for m in rows if m.value is not None and m.in_chart]
     if not ranked:
         return None
-    # Outside the chart: one place below the lowest rank ever observed for this chart.
-    outside = max(ranked) + 1
+    # Outside the chart: one place below the lowest rank ever observed for this chart (the
+    # loader may read only recent ranks, with the largest older one aside).
+    older = platform.metric_max_before.get("app_rank.fr")
+    outside = max(ranked + ([older] if older is not None and older >= 1 else [])) + 1
     window = timedelta(days=options["rank_days"])
     last = rows[-1].end
     recent = [m for m in rows if m.end > last - window]
@@ -92,7 +93,9 @@ def app_rank(platform: PlatformEvidence, as_of: datetime, options: dict) -> Read
 
 
 def user_figures(platform: PlatformEvidence, as_of: datetime, options: dict) -> Reading | None:
-    """Growth per quarter between the two latest figures of one kind, at least 30 days apart.
+    """Growth per quarter between the latest figure of one kind and the latest one 30 to
+    ``span_days`` days before it (a growth measured over a longer span says little about the
+    current trend).
 
     A kind is a metric, or a milestone unit and scope (France or worldwide); milestones whose
     title does not name the platform are left out."""
@@ -115,7 +118,7 @@ def user_figures(platform: PlatformEvidence, as_of: datetime, options: dict) -> 
         latest = points[-1]
         if days_between(latest[0], as_of) > options["stale_days"]:
             continue
-        earlier = [p for p in points if days_between(p[0], latest[0]) >= 30]
+        earlier = [p for p in points if 30 <= days_between(p[0], latest[0]) <= options["span_days"]]
         if not earlier:
             continue
         first = earlier[-1]
@@ -137,21 +140,24 @@ def user_figures(platform: PlatformEvidence, as_of: datetime, options: dict) -> 
 
 
 def signal_volume(platform: PlatformEvidence, as_of: datetime, options: dict) -> Reading | None:
-    window = timedelta(days=options["signal_days"])
-    recent = platform.dated_between(as_of - window, FOREVER)
-    before = platform.dated_between(as_of - 2 * window, as_of - window)
-    if not recent and not before:
+    """News items of the last ``signal_days`` against the ``signal_days`` before: a count
+    (counted in SQL on a large store), so no single item is cited for it."""
+    days = float(options["signal_days"])
+    recent, _ = platform.news_within(days, as_of)
+    both, newest_both = platform.news_within(2 * days, as_of)
+    before = both - recent
+    if not both:
         return None
     # +1 on both sides: one article more or less must not swing the reading to an extreme.
-    ratio = (len(recent) + 1) / (len(before) + 1)
-    days = options["signal_days"]
+    ratio = (recent + 1) / (before + 1)
+    shown = options["signal_days"]
     return Reading(
         "signals",
         ratio,
-        tuple(f"signal:{s.id}" for s in (*before, *recent)),
-        max(s.date for s in (*before, *recent)),
-        f"{len(recent)} articles sur {days} jours contre {len(before)} avant",
-        f"{len(recent)} news items in {days} days against {len(before)} before",
+        (),
+        newest_both or as_of,
+        f"{recent} articles sur {shown} jours contre {before} avant",
+        f"{recent} news items in {shown} days against {before} before",
     )
 
 
@@ -168,6 +174,7 @@ READERS = (pageviews, app_rank, user_figures, signal_volume)
         "rank_days": 90,
         "signal_days": 90,
         "stale_days": 365,
+        "span_days": 730,
     },
 )
 def momentum(platform: PlatformEvidence, context: Context) -> Result:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from criteria.builtin._common import days_between, decay
 from criteria.evidence import PlatformEvidence, SignalRow
+from criteria.horizons import TRUST_CITED_WEIGHT, trust_aggregate_after
 from criteria.registry import Context, Result, criterion, missing
 
 
@@ -49,15 +50,25 @@ def trust_safety(platform: PlatformEvidence, context: Context) -> Result:
     half_life = float(options["half_life_days"])
     load = 0.0
     cited: list[str] = []
-    grouped = stories(platform.of_kinds(kinds), kinds)
-    for story in grouped.values():
+    counted = 0
+    # On a large store, the stories too old to be cited are summed by the loader (same
+    # weights); only younger ones are read as rows.
+    key = (frozenset(kinds), half_life, trust_aggregate_after(kinds, half_life))
+    old = platform.old_stories.get(key)
+    for story in stories(platform.of_kinds(kinds), kinds).values():
         first = min(story, key=lambda s: s.date)
+        if old is not None and first.date < old.before:
+            continue  # summed in `old`
         weight = kinds[first.kind] * decay(days_between(first.date, as_of), half_life)
         load += weight
-        if weight >= 0.05:
+        counted += 1
+        if weight >= TRUST_CITED_WEIGHT:
             cited.extend(f"signal:{s.id}" for s in story)
+    if old is not None:
+        for kind, (count, decayed) in old.by_kind.items():
+            load += kinds[kind] * decayed
+            counted += count
     score = 100.0 * 0.5 ** (load / float(options["halving_load"]))
-    counted = len(grouped)
     fr = (
         f"{counted} affaire(s) de régulation ou de risque, pesées par leur ancienneté "
         f"(demi-vie {half_life:.0f} jours) : charge {load:.2f} ; le score est divisé par deux "
