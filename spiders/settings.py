@@ -12,7 +12,7 @@ from watch import PROJECT_URL, __version__
 from watch.config import CollectConfig
 
 PIPELINE = "spiders.pipelines.StorePipeline"
-MIN_DELAY = 0.005  # seconds between two requests to one site, whatever the configuration
+MIN_DELAY = 0.0001  # seconds between two requests to one site, whatever the configuration
 
 
 def user_agent(contact: str | None) -> str:
@@ -36,7 +36,9 @@ def build_settings(collect: CollectConfig, **extra: Any) -> dict[str, Any]:
         # Never exactly 0: with no pause the next request to a site leaves before Twisted has
         # put the previous keep-alive connection back in its pool, so every request opens a new
         # TCP connection (measured: 138 connections for 150 requests, and 10x slower on a
-        # loaded loopback); 5 ms keeps one connection per site.
+        # loaded loopback). Any pause takes Scrapy's other path, which keeps one connection per
+        # site: 0.1 ms does (1 connection for 500 feeds), and 500 unchanged feeds no longer wait
+        # 2.5 s in 5 ms pauses. This floor only matters with `delay = 0` (servers you run).
         "DOWNLOAD_DELAY": max(collect.delay, MIN_DELAY),
         "DOWNLOAD_DELAY_JITTER": 0.5 if collect.delay > 0 else 0.0,
         # ...slowing down further when a server answers slowly (AutoThrottle); start from the
@@ -73,6 +75,10 @@ def build_settings(collect: CollectConfig, **extra: Any) -> dict[str, Any]:
         # Requests are built from the stored sources; a source may legitimately be fetched
         # twice in a run (pageviews per project), so Vigie does its own de-duplication.
         "DUPEFILTER_CLASS": "scrapy.dupefilters.BaseDupeFilter",
+        # A response gives at most one result (plus follow-up requests), and the pipeline
+        # writes one batch at a time anyway: Scrapy's default of 100 starts 100 asyncio tasks
+        # per response to process its output (measured: ~1.2 s of CPU on 500 feeds).
+        "CONCURRENT_ITEMS": 4,
     }
     settings.update(extra)
     return settings

@@ -14,6 +14,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from sqlmodel import Session, col, select
 
@@ -120,8 +121,10 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=4096)
 def tokens(text: str) -> frozenset[str]:
-    """Content words of a headline, accents folded, crude plural folding."""
+    """Content words of a headline, accents folded, crude plural folding (cached: a new
+    headline is matched, then added to the index)."""
     folded = _fold(text)
     words = set()
     for word in WORD.findall(folded):

@@ -102,9 +102,10 @@ def read_and_analyse(
 ) -> tuple[FeedRead, list[dict[str, Any]]]:
     """Parse a feed and analyse its entries: all the CPU work of one feed, in one call that a
     worker thread or process can run (entry dicts carry their ``analysis``)."""
-    from watch.extract import analyse
+    from watch.extract import analyse, compile_catalogue, default_catalogue
 
     read = read_feed(body, headers, url)
+    matcher = compile_catalogue(catalogue if catalogue is not None else default_catalogue())
     rows = []
     for entry in read.entries:
         entry.language = entry.language or language
@@ -113,8 +114,8 @@ def read_and_analyse(
             entry.title,
             entry.summary,
             language=entry.language,
-            catalogue=catalogue,
             bound_platform=platform,
+            matcher=matcher,
         )
         rows.append(row)
     return read, rows

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from watch.clock import ensure_utc
 from watch.errors import InputError
@@ -150,6 +150,22 @@ def success_delay(source: Source, max_age: float | None) -> float:
     if max_age is not None and max_age > delay:
         delay = max_age
     return min(delay, MAX_INTERVAL)
+
+
+def load_sources(session: Session, source_ids: list[str]) -> list[Source]:
+    """Load many sources in one query before recording their outcomes.
+
+    :func:`record_outcome` then finds each in the session (no query per source), and the
+    session flushes their updates together: a batch of 500 unchanged feeds costs a few
+    statements instead of a SELECT and an UPDATE each. Keep the returned list while recording
+    (the session only holds weak references to unchanged objects).
+    """
+    wanted = sorted(set(source_ids))
+    found: list[Source] = []
+    for start in range(0, len(wanted), 400):
+        chunk = wanted[start : start + 400]
+        found += session.exec(select(Source).where(col(Source.id).in_(chunk))).all()
+    return found
 
 
 def record_outcome(

@@ -87,35 +87,86 @@ def write_entries(
     clusters: ClusterIndex | None = None,
 ) -> SaveResult:
     """Save entries and their signals in the caller's transaction."""
-    items = [_as_mapping(e) for e in entries]
-    result = SaveResult(entries_seen=len(items))
-    if not items:
-        return result
+    return write_entry_batches(
+        session, [(source_id, entries, platform)], now=now, clusters=clusters
+    )[0]
+
+
+def write_entry_batches(
+    session: Session,
+    batches: Sequence[tuple[str | None, Iterable[Any], str | None]],
+    *,
+    now: datetime,
+    clusters: ClusterIndex | None = None,
+) -> list[SaveResult]:
+    """Save the entries of several sources, ``(source_id, entries, platform)`` each, in the
+    caller's transaction, with a handful of statements for them all (one lookup of existing
+    fingerprints, one insert of entries, one of signals) rather than a handful per source.
+
+    The result is what :func:`write_entries` on each batch in turn would give: batches are
+    read in order (clusters, a feed's identity strategy), and an entry read twice counts once.
+    """
+    prepared = [
+        (source_id, [_as_mapping(e) for e in entries], platform)
+        for source_id, entries, platform in batches
+    ]
+    results = [SaveResult(entries_seen=len(items)) for _, items, _ in prepared]
+    if not any(items for _, items, _ in prepared):
+        return results
     # Writers take the lock before reading, so that two collects at once neither deadlock on
     # SQLite's read-to-write upgrade nor both decide that an entry is new.
     Store(session.get_bind()).lock(session, LOCK_NAME)  # type: ignore[arg-type]
-    source = session.get(Source, source_id) if source_id else None
-    bound = platform if platform is not None else (source.platform if source else None)
-    default_language = source.language if source else None
     catalogue = catalogue_of(session)
-    strategy = _strategy(source, items)
-    rows = _entry_rows(items, source_id, strategy, bound, default_language, catalogue, now)
-    fingerprints = [row["fingerprint"] for row in rows]
-    existing = _existing(session, fingerprints)
-    fresh = [row for row in rows if row["fingerprint"] not in existing]
-    if not fresh:
-        return result
-    _assign_clusters(session, fresh, source_id, clusters)
-    result.entries_new = insert_new(session, Entry, fresh)
-    ids = _existing(session, [row["fingerprint"] for row in fresh])
-    signal_rows = [
-        _signal_row(row, slug, ids[row["fingerprint"]], source_id, now)
-        for row in fresh
-        if row["fingerprint"] in ids
-        for slug in row["platforms"]
-    ]
-    result.signals_new = insert_new(session, Signal, signal_rows)
-    return result
+    ids_wanted = sorted({sid for sid, items, _ in prepared if sid and items})
+    sources = (
+        {
+            source.id: source
+            for source in session.exec(select(Source).where(col(Source.id).in_(ids_wanted))).all()
+        }
+        if ids_wanted
+        else {}
+    )
+    per_batch: list[list[dict[str, Any]]] = []
+    for source_id, items, platform in prepared:
+        if not items:
+            per_batch.append([])
+            continue
+        source = sources.get(source_id) if source_id else None
+        bound = platform if platform is not None else (source.platform if source else None)
+        default_language = source.language if source else None
+        strategy = _strategy(source, items)
+        per_batch.append(
+            _entry_rows(items, source_id, strategy, bound, default_language, catalogue, now)
+        )
+    existing = _existing(session, [row["fingerprint"] for rows in per_batch for row in rows])
+    taken: set[str] = set(existing)
+    fresh_rows: list[dict[str, Any]] = []
+    for (source_id, _, _), rows, result in zip(prepared, per_batch, results, strict=True):
+        fresh = [row for row in rows if row["fingerprint"] not in taken]
+        if not fresh:
+            continue
+        taken.update(row["fingerprint"] for row in fresh)
+        _assign_clusters(session, fresh, source_id, clusters)
+        result.entries_new = len(fresh)
+        fresh_rows += fresh
+    if not fresh_rows:
+        return results
+    insert_new(session, Entry, fresh_rows)
+    ids = _existing(session, [row["fingerprint"] for row in fresh_rows])
+    signal_rows: list[dict[str, Any]] = []
+    by_source = {
+        id(row): result for rows, result in zip(per_batch, results, strict=True) for row in rows
+    }
+    for row in fresh_rows:
+        if row["fingerprint"] not in ids:
+            continue
+        for slug in row["platforms"]:
+            signal_rows.append(
+                _signal_row(row, slug, ids[row["fingerprint"]], row["source_id"], now)
+            )
+            by_source[id(row)].signals_new += 1
+    insert_new(session, Signal, signal_rows)
+    return results
 
 
 def insert_new(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> int:

@@ -14,9 +14,9 @@ from functools import cache
 from watch.extract.figures import bare_figure, find_figures
 from watch.extract.kinds import classify
 from watch.extract.language import detect_language
-from watch.extract.mentions import compile_catalogue, mentions
+from watch.extract.mentions import Matcher, compile_catalogue, mentions
 
-__all__ = ["Analysis", "analyse", "default_catalogue"]
+__all__ = ["Analysis", "analyse", "compile_catalogue", "default_catalogue"]
 
 
 @dataclass(frozen=True)
@@ -58,11 +58,16 @@ def analyse(
     language: str | None = None,
     catalogue: Mapping[str, Iterable[str]] | None = None,
     bound_platform: str | None = None,
+    matcher: Matcher | None = None,
 ) -> Analysis:
-    """Analyse one entry; a source bound to a platform (its own blog) attributes it there."""
+    """Analyse one entry; a source bound to a platform (its own blog) attributes it there.
+
+    ``matcher``: the catalogue already compiled (:func:`compile_catalogue`), for callers that
+    analyse many entries with one catalogue (it replaces ``catalogue``)."""
     title = title or ""
     summary = lede(summary or "")
-    matcher = compile_catalogue(catalogue if catalogue is not None else default_catalogue())
+    if matcher is None:
+        matcher = compile_catalogue(catalogue if catalogue is not None else default_catalogue())
     platforms = mentions(title, summary, matcher)
     if bound_platform and bound_platform not in platforms:
         platforms.insert(0, bound_platform)

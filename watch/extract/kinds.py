@@ -43,17 +43,33 @@ _WORD_START = re.compile(r"(?<![\w])[\w'’]{2,}")
 KEY = 5  # characters of a cue's literal used as its index key
 
 
+# Every index key of every cue set, and their first two letters: a text's words are indexed
+# only under the prefixes some cue can ask for (a third of the work of indexing every prefix).
+_ALL_KEYS: set[str] = set()
+_ALL_PAIRS: set[str] = set()
+
+
 @lru_cache(maxsize=256)
 def _word_starts(text: str) -> dict[str, list[int]]:
-    """Where the words of ``text`` start, by their first 2 to KEY characters (lowercased)."""
+    """Where the words of ``text`` start, by their first 2 to KEY characters (lowercased),
+    for the prefixes that are some cue's key."""
     lowered = text.lower()
     if len(lowered) != len(text):  # a rare character whose lowercase is longer: no index
         return {}
     starts: dict[str, list[int]] = {}
+    keys, pairs = _ALL_KEYS, _ALL_PAIRS
     for match in _WORD_START.finditer(lowered):
         word = match.group()
+        if word[:2] not in pairs:
+            continue
         for size in range(2, min(len(word), KEY) + 1):
-            starts.setdefault(word[:size], []).append(match.start())
+            prefix = word[:size]
+            if prefix in keys:
+                found = starts.get(prefix)
+                if found is None:
+                    starts[prefix] = [match.start()]
+                else:
+                    found.append(match.start())
     return starts
 
 
@@ -84,6 +100,9 @@ class Cues:
             else:
                 self.always.append(compiled)
         self.keys = frozenset(self.by_prefix)
+        _ALL_KEYS.update(self.keys)
+        _ALL_PAIRS.update(key[:2] for key in self.keys)
+        _word_starts.cache_clear()  # indexes made before these keys were known lack them
         self.every = [cue for cues in self.by_prefix.values() for cue in cues] + self.always
 
     def count(self, text: str) -> int:
