@@ -8,6 +8,7 @@ collects running at once, never duplicates anything.
 from __future__ import annotations
 
 import dataclasses
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -172,19 +173,89 @@ def write_entry_batches(
 def insert_new(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> int:
     """Insert complete rows, skipping any whose fingerprint exists (a concurrent writer's).
 
-    One compiled statement executed for many rows (``executemany``): much cheaper than a
-    multi-VALUES statement rebuilt per batch. Callers hold the signals lock, so the rows they
-    pass were checked as new and the count returned is exact.
+    One statement executed for many rows (``executemany``). The statement is compiled once per
+    table, dialect and column set, each column's own bind processor (UTC dates, JSON) is
+    applied to the values, and the prepared tuples go straight to the driver: the stored
+    values are exactly what SQLAlchemy's generic per-row parameter processing would store, at
+    a fraction of its cost (it was most of the write time of a large collect). Callers hold
+    the signals lock, so the rows they pass were checked as new and the count returned is
+    exact.
     """
     if not rows:
         return 0
-    table = model.__table__  # type: ignore[attr-defined]
+    connection = session.connection()
+    prepared = _prepared_insert(model.__table__, connection.dialect, tuple(rows[0]))  # type: ignore[attr-defined]
+    if prepared is None:  # a column default to compute, or a driver we do not know
+        table = model.__table__  # type: ignore[attr-defined]
+        statement = _dialect_insert(connection.dialect, table)
+        session.execute(statement, rows)
+        return len(rows)
+    sql, keys, processors, named = prepared
+    # Only the columns with a bind processor are touched; dates repeat (the run's ``now`` on
+    # every row, a feed's dates on its signals), so each distinct one is converted once.
+    converted = [
+        (i, _memoised(process) if keys[i] in _DATES else process)
+        for i, process in enumerate(processors)
+        if process is not None
+    ]
+    getter = operator.itemgetter(*keys)
+    values = []
+    for row in rows:
+        value = list(getter(row))
+        for i, process in converted:
+            value[i] = process(value[i])
+        values.append(value)
+    parameters: list[Any] = (
+        [dict(zip(keys, value, strict=True)) for value in values]
+        if named
+        else [tuple(value) for value in values]
+    )
+    connection.exec_driver_sql(sql, parameters)
+    return len(rows)
+
+
+def _dialect_insert(dialect: Any, table: Any) -> Any:
     from sqlalchemy.dialects import postgresql, sqlite
 
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).on_conflict_do_nothing(index_elements=["fingerprint"])
-    session.execute(statement, rows)
-    return len(rows)
+    module = postgresql if dialect.name == "postgresql" else sqlite
+    return module.insert(table).on_conflict_do_nothing(index_elements=["fingerprint"])
+
+
+_PREPARED: dict[tuple[Any, ...], Any] = {}
+_DATES = frozenset({"published_at", "fetched_at"})
+
+
+def _memoised(process: Any) -> Any:
+    cache: dict[Any, Any] = {}
+
+    def run(value: Any) -> Any:
+        try:
+            return cache[value]
+        except KeyError:
+            cache[value] = result = process(value)
+            return result
+
+    return run
+
+
+def _prepared_insert(table: Any, dialect: Any, keys: tuple[str, ...]) -> Any:
+    """``(sql, keys, bind processors, named)`` for an executemany of rows with ``keys``, or
+    None when the compiled statement needs more than the rows' own values."""
+    cache_key = (table.name, dialect.name, dialect.driver, keys)
+    if cache_key in _PREPARED:
+        return _PREPARED[cache_key]
+    prepared = None
+    if dialect.paramstyle in ("qmark", "pyformat", "named"):
+        compiled = _dialect_insert(dialect, table).compile(
+            dialect=dialect, column_keys=keys, for_executemany=True
+        )
+        named = dialect.paramstyle != "qmark"
+        order = list(compiled.positiontup or []) if not named else list(compiled.binds)
+        if sorted(order) == sorted(keys) and not compiled.insert_prefetch:
+            processors = [table.c[key].type._cached_bind_processor(dialect) for key in order]
+            prepared = (compiled.string, tuple(order), tuple(processors), named)
+    _PREPARED[cache_key] = prepared
+    return prepared
 
 
 def save_entries(
