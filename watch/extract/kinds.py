@@ -73,6 +73,31 @@ def _word_starts(text: str) -> dict[str, list[int]]:
     return starts
 
 
+# Every cue set, and every indexed cue by its key with the number of its set.
+_EVERY_SET: list[Cues] = []
+_BY_KEY: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
+
+
+@lru_cache(maxsize=256)
+def _indexed_counts(text: str) -> dict[int, int] | None:
+    """Matches of the indexed cues of every cue set in ``text``, by set number, in one pass
+    over the text's word starts (classification asks a dozen sets about the same title and
+    summary); None when the text cannot be indexed (see :func:`_word_starts`)."""
+    starts = _word_starts(text)
+    if not starts:
+        return None if len(text.lower()) != len(text) else {}
+    counts: dict[int, int] = {}
+    for key, positions in starts.items():
+        for number, cue in _BY_KEY[key]:
+            found = 0
+            for start in positions:
+                if cue.match(text, start):
+                    found += 1
+            if found:
+                counts[number] = counts.get(number, 0) + found
+    return counts
+
+
 def _apostrophes(patterns: tuple[str, ...]) -> list[str]:
     """Spell ``['’]`` both ways, so that cues like "s'installe" keep a literal to index."""
     spelled = []
@@ -102,19 +127,24 @@ class Cues:
         self.keys = frozenset(self.by_prefix)
         _ALL_KEYS.update(self.keys)
         _ALL_PAIRS.update(key[:2] for key in self.keys)
-        _word_starts.cache_clear()  # indexes made before these keys were known lack them
         self.every = [cue for cues in self.by_prefix.values() for cue in cues] + self.always
+        self.number = len(_EVERY_SET)
+        _EVERY_SET.append(self)
+        for key, cues in self.by_prefix.items():
+            _BY_KEY.setdefault(key, []).extend((self.number, cue) for cue in cues)
+        # Indexes and counts made before these keys were known lack them.
+        _word_starts.cache_clear()
+        _indexed_counts.cache_clear()
 
     def count(self, text: str) -> int:
         if not text:
             return 0
-        starts = _word_starts(text)
-        if not starts and len(text.lower()) != len(text):
+        counts = _indexed_counts(text)
+        if counts is None:
             return sum(len(cue.findall(text)) for cue in self.every)
-        total = sum(len(cue.findall(text)) for cue in self.always)
-        for key in self.keys.intersection(starts):
-            for cue in self.by_prefix[key]:
-                total += sum(1 for start in starts[key] if cue.match(text, start))
+        total = counts.get(self.number, 0)
+        if self.always:
+            total += sum(len(cue.findall(text)) for cue in self.always)
         return total
 
     def search(self, text: str) -> bool:
