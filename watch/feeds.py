@@ -101,7 +101,10 @@ def read_and_analyse(
     catalogue: Mapping[str, Iterable[str]] | None = None,
 ) -> tuple[FeedRead, list[dict[str, Any]]]:
     """Parse a feed and analyse its entries: all the CPU work of one feed, in one call that a
-    worker thread or process can run (entry dicts carry their ``analysis``)."""
+    worker thread or process can run (entry dicts carry their ``analysis``).
+
+    The :class:`FeedRead` comes back without its entries (the dicts are them), so that a
+    worker process sends each entry across once, not twice."""
     from watch.extract import analyse, compile_catalogue, default_catalogue
 
     read = read_feed(body, headers, url)
@@ -118,6 +121,7 @@ def read_and_analyse(
             matcher=matcher,
         )
         rows.append(row)
+    read.entries = []
     return read, rows
 
 
