@@ -47,6 +47,9 @@ KEY = 5  # characters of a cue's literal used as its index key
 # only under the prefixes some cue can ask for (a third of the work of indexing every prefix).
 _ALL_KEYS: set[str] = set()
 _ALL_PAIRS: set[str] = set()
+# For each first-letter pair, the lengths of the keys that start with it (ascending): only
+# those prefixes of a word can be keys.
+_KEY_SIZES: dict[str, tuple[int, ...]] = {}
 
 
 @lru_cache(maxsize=256)
@@ -57,12 +60,16 @@ def _word_starts(text: str) -> dict[str, list[int]]:
     if len(lowered) != len(text):  # a rare character whose lowercase is longer: no index
         return {}
     starts: dict[str, list[int]] = {}
-    keys, pairs = _ALL_KEYS, _ALL_PAIRS
+    keys, sizes_of = _ALL_KEYS, _KEY_SIZES
     for match in _WORD_START.finditer(lowered):
         word = match.group()
-        if word[:2] not in pairs:
+        sizes = sizes_of.get(word[:2])
+        if sizes is None:
             continue
-        for size in range(2, min(len(word), KEY) + 1):
+        length = len(word)
+        for size in sizes:
+            if size > length:
+                break
             prefix = word[:size]
             if prefix in keys:
                 found = starts.get(prefix)
@@ -127,6 +134,8 @@ class Cues:
         self.keys = frozenset(self.by_prefix)
         _ALL_KEYS.update(self.keys)
         _ALL_PAIRS.update(key[:2] for key in self.keys)
+        for key in self.keys:
+            _KEY_SIZES[key[:2]] = tuple(sorted({*_KEY_SIZES.get(key[:2], ()), len(key)}))
         self.every = [cue for cues in self.by_prefix.values() for cue in cues] + self.always
         self.number = len(_EVERY_SET)
         _EVERY_SET.append(self)
