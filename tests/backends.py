@@ -79,17 +79,22 @@ def postgres_database() -> Iterator[str]:
         admin.close()
 
 
-@pytest.fixture
-def pg_url(postgres_database: str) -> str:
-    """A SQLAlchemy URL to an empty schema of its own (a fresh store for one test)."""
+def new_schema_url(database: str) -> str:
+    """A SQLAlchemy URL to a new, empty schema of ``database`` (a fresh store)."""
     import psycopg
 
     schema = f"t_{secrets.token_hex(6)}"
     with psycopg.connect(
-        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=postgres_database, autocommit=True
+        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=database, autocommit=True
     ) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
-    return postgres_url(postgres_database, schema)
+    return postgres_url(database, schema)
+
+
+@pytest.fixture
+def pg_url(postgres_database: str) -> str:
+    """A SQLAlchemy URL to an empty schema of its own (a fresh store for one test)."""
+    return new_schema_url(postgres_database)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -238,16 +238,22 @@ def test_joined_platforms_are_not_capped(ws: Workspace) -> None:
     assert item["verdict_reason"] == "score"
 
 
+def _mastodon_news(ws: Workspace, kind: str, count: int, *, clustered: bool = False) -> None:
+    """``count`` news items of ``kind`` about Mastodon, one every 4 days from yesterday."""
+    store = ws.open_store()
+    with store.session() as session:
+        for i in range(count):
+            session.add(Signal(platform="mastodon", kind=kind, title=f"Mastodon news {i}",
+                               published_at=NOW - timedelta(days=1 + i * 4),
+                               fingerprint=f"m-{kind}-{i}",
+                               cluster_id=f"c{i % 30}" if clustered else None))  # fmt: skip
+    store.dispose()
+
+
 def test_a_long_evidence_list_is_capped_and_confidence_reads_everything(ws: Workspace) -> None:
     """Trust cites every recent risk story; at most the limit is listed, the rest counted."""
     _strong_mastodon_without_audience(ws)
-    store = ws.open_store()
-    with store.session() as session:
-        for i in range(40):
-            session.add(Signal(platform="mastodon", kind="risk", title=f"Mastodon news {i}",
-                               published_at=NOW - timedelta(days=1 + i * 4),
-                               fingerprint=f"m-news-{i}", cluster_id=f"c{i % 30}"))  # fmt: skip
-    store.dispose()
+    _mastodon_news(ws, "risk", 40, clustered=True)
     capped = _mastodon(ws, "[profile]\nevidence_per_criterion = 10\n")
     full = _mastodon(ws, "[profile]\nevidence_per_criterion = 0\n")
     trust, all_ids = (
@@ -263,14 +269,8 @@ def test_a_long_evidence_list_is_capped_and_confidence_reads_everything(ws: Work
 
 def test_momentum_counts_the_news_without_citing_each_item(ws: Workspace) -> None:
     _strong_mastodon_without_audience(ws)
-    store = ws.open_store()
-    with store.session() as session:
-        # 23 in the last 90 days (days 1..89) besides the fixture's 15, 7 in the 90 before.
-        for i in range(30):
-            session.add(Signal(platform="mastodon", kind="business", title=f"Mastodon news {i}",
-                               published_at=NOW - timedelta(days=1 + i * 4),
-                               fingerprint=f"m-count-{i}"))  # fmt: skip
-    store.dispose()
+    # 23 in the last 90 days (days 1..89) besides the fixture's 15, 7 in the 90 before.
+    _mastodon_news(ws, "business", 30)
     momentum = _mastodon(ws)["criteria"]["momentum"]
     assert not [e for e in momentum["evidence"] if e.startswith("signal:")]
     assert momentum["detail"]["ratios"]["signals"] == round((38 + 1) / (7 + 1), 4)

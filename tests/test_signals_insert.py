@@ -85,18 +85,9 @@ def _write(url: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
 
 
 def _another_schema(database: str) -> str:
-    import secrets
+    from tests.backends import new_schema_url
 
-    import psycopg
-
-    from tests.backends import PG_HOST, PG_PORT, PG_USER, postgres_url
-
-    schema = f"t_{secrets.token_hex(6)}"
-    with psycopg.connect(
-        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=database, autocommit=True
-    ) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    return postgres_url(database, schema)
+    return new_schema_url(database)
 
 
 def test_prepared_insert_stores_what_sqlalchemy_stores(
