@@ -395,6 +395,49 @@ def _derogations(raw: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     return out
 
 
+# Options the built-in criteria divide by (or take the logarithm of): zero is not a setting.
+POSITIVE_OPTIONS = frozenset(
+    {"half_life_days", "halving_load", "full_age_years", "implausible_ratio", "scale_bounds"}
+)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_option(key: str, value: Any, default: Any) -> None:
+    """A criterion option has the shape of its default: a number for a number (not negative
+    when the default is not), a table of numbers for a table of numbers, and so on. A bad
+    value is named here rather than failing deep in the engine."""
+    if _is_number(default):
+        if not _is_number(value):
+            raise InputError(f"profile key {key!r}: expected a number, got {value!r}")
+        if default >= 0 and value < 0:
+            raise InputError(f"profile key {key!r}: must be >= 0, got {value!r}")
+        if key.rsplit(".", 1)[-1] in POSITIVE_OPTIONS and value <= 0:
+            raise InputError(f"profile key {key!r}: must be > 0, got {value!r}")
+    elif isinstance(default, Mapping):
+        if not isinstance(value, Mapping):
+            raise InputError(f"profile key {key!r}: expected a table, got {value!r}")
+        if all(_is_number(v) for v in default.values()):
+            for item, number in value.items():
+                if not _is_number(number) or number < 0:
+                    raise InputError(
+                        f"profile key '{key}.{item}': expected a number >= 0, got {number!r}"
+                    )
+    elif isinstance(default, list | tuple):
+        if not isinstance(value, list | tuple):
+            raise InputError(f"profile key {key!r}: expected a list, got {value!r}")
+        numbers = bool(default) and all(_is_number(v) for v in default)
+        if numbers and (len(value) != len(default) or not all(_is_number(v) for v in value)):
+            raise InputError(f"profile key {key!r}: expected {len(default)} numbers, got {value!r}")
+        if key.rsplit(".", 1)[-1] == "scale_bounds" and not 0 < value[0] < value[1]:
+            raise InputError(f"profile key {key!r}: expected [low, high] with 0 < low < high")
+    elif isinstance(default, bool | str) and type(value) is not type(default):
+        kind = "true or false" if isinstance(default, bool) else "a text"
+        raise InputError(f"profile key {key!r}: expected {kind}, got {value!r}")
+
+
 def _options(
     raw: Mapping[str, Any], known: Mapping[str, Any], weights: Mapping[str, float]
 ) -> dict[str, dict[str, Any]]:
@@ -403,9 +446,10 @@ def _options(
     for name, table in given.items():
         if name not in known:
             raise InputError(f"unknown criterion {name!r} (profile key 'criteria.{name}')")
-        for key in table:
+        for key, value in table.items():
             if key not in known[name].defaults:
                 raise InputError(f"unknown profile key 'criteria.{name}.{key}'")
+            _check_option(f"criteria.{name}.{key}", value, known[name].defaults[key])
     for name in weights:
         merged = copy.deepcopy(dict(known[name].defaults))
         merged.update(given.get(name, {}))

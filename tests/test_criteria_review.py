@@ -284,6 +284,17 @@ def test_momentum_counts_the_news_without_citing_each_item(ws: Workspace) -> Non
         ('[verdicts]\nrequire_for_joining = ["audience_fit"]\n', "verdicts.require_for_joining"),
         ('[verdicts]\nrequire_for_join = "audience_fit"\n', "verdicts.require_for_join"),
         ("[profile]\nevidence_per_criterion = -1\n", "profile.evidence_per_criterion"),
+        # Criterion options keep the shape of their defaults (else a crash deep in the engine).
+        ('[criteria.momentum]\nspan_days = "two years"\n', "criteria.momentum.span_days"),
+        ("[criteria.momentum]\nsignal_days = -5\n", "criteria.momentum.signal_days"),
+        ("[criteria.trust_safety]\nhalf_life_days = 0\n", "criteria.trust_safety.half_life_days"),
+        (
+            '[criteria.trust_safety]\nkinds = { risk = "high" }\n',
+            "criteria.trust_safety.kinds.risk",
+        ),
+        ('[criteria.trust_safety]\nkinds = ["risk"]\n', "criteria.trust_safety.kinds"),
+        ("[criteria.maturity]\nscale_bounds = [1e9, 1e5]\n", "criteria.maturity.scale_bounds"),
+        ("[criteria.maturity]\nscale_bounds = [1e5]\n", "criteria.maturity.scale_bounds"),
     ],
 )
 def test_bad_verdict_settings_name_the_key(tmp_path: Path, text: str, key: str) -> None:
